@@ -1,0 +1,70 @@
+"""``opi serve``, ``opi dev`` and ``opi token``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from opi.registry import SERVICES
+from shared.platform.config import Settings
+from shared.platform.dev_identity import ensure_signing_key, mint_token
+
+app = typer.Typer(
+    help="OPI platform: protection of unaccompanied migrant and returnee children.",
+    no_args_is_help=True,
+)
+
+
+@app.command()
+def serve(
+    service: Annotated[str, typer.Argument(help=f"one of: {', '.join(SERVICES)}")],
+) -> None:
+    """Run one service (production entry point; settings come from OPI_* variables)."""
+    entry = SERVICES.get(service)
+    if entry is None:
+        raise typer.BadParameter(f"unknown service {service!r}; known: {', '.join(SERVICES)}")
+    settings = Settings()
+    uvicorn.run(
+        entry.create_app(settings),
+        host=settings.http_host,
+        port=settings.http_port or entry.default_port,
+        log_level=settings.log_level.lower(),
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def dev(
+    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 code of the instance")] = "mx",
+    kafka_port: Annotated[int, typer.Option(help="0 picks a free port")] = 9092,
+    free_ports: Annotated[bool, typer.Option(help="pick free ports for every service")] = False,
+) -> None:
+    """Run a whole national instance on embedded defaults: Kafka (Tansu) and SQLite."""
+    from opi.dev_stack import DevStack
+
+    DevStack(Settings(country=country), kafka_port=kafka_port, free_ports=free_ports).run()
+
+
+@app.command()
+def token(
+    role: Annotated[list[str], typer.Option(help="realm role; repeat for several")],
+    country: Annotated[str, typer.Option()] = "mx",
+    subject: Annotated[str, typer.Option(help="the user's id")] = "dev-officer",
+    lifetime: Annotated[int, typer.Option(help="seconds")] = 8 * 3600,
+) -> None:
+    """Print a development bearer token, trusted by services started with ``opi dev``."""
+    settings = Settings(country=country)
+    ensure_signing_key(settings.data_dir, settings.realm)
+    typer.echo(
+        mint_token(
+            settings.data_dir,
+            settings.realm,
+            issuer=settings.issuer,
+            subject=subject,
+            roles=role,
+            username=subject,
+            lifetime_seconds=lifetime,
+        )
+    )

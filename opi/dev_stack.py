@@ -1,0 +1,129 @@
+"""``opi dev``: one national instance on this machine, every service as its own process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from opi.registry import SERVICES
+from shared.platform.config import Settings
+from shared.platform.dev_identity import ensure_signing_key
+from shared.platform.embedded_broker import EmbeddedBroker, free_port
+
+
+class DevStack:
+    def __init__(self, settings: Settings, *, kafka_port: int, free_ports: bool) -> None:
+        self.settings = settings
+        self.country = settings.country.lower()
+        self.logs = settings.data_dir / "logs" / self.country
+        self.broker = EmbeddedBroker(kafka_port or None, log_file=self.logs / "kafka.log")
+        self.ports = {
+            name: free_port() if free_ports else entry.default_port
+            for name, entry in SERVICES.items()
+        }
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+
+    def run(self) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        stopping = False
+
+        def _stop(_signum: int, _frame: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        try:
+            self.start()
+            while not stopping:
+                self._watch()
+                time.sleep(0.5)
+        finally:
+            self.stop()
+
+    def start(self) -> None:
+        jwks = ensure_signing_key(self.settings.data_dir, self.settings.realm)
+        self.broker.start()
+        for name in SERVICES:
+            self.processes[name] = self._spawn(name, jwks)
+        for name in SERVICES:
+            self._wait_healthy(name)
+        self._write_manifest(jwks)
+        self._announce()
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.broker.stop()
+        print("opi dev: stopped", flush=True)
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.ports[name]}"
+
+    def _spawn(self, name: str, jwks: Path) -> subprocess.Popen[bytes]:
+        env = {
+            **os.environ,
+            "OPI_COUNTRY": self.settings.country,
+            "OPI_DATA_DIR": str(self.settings.data_dir),
+            "OPI_HTTP_PORT": str(self.ports[name]),
+            "OPI_KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap_servers,
+            "OPI_AUTH_JWKS_FILE": str(jwks),
+        }
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child process
+        return subprocess.Popen(
+            [sys.executable, "-m", "opi", "serve", name],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def _wait_healthy(self, name: str, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.processes[name].poll() is not None:
+                raise RuntimeError(f"{name} exited; see {self.logs / (name + '.log')}")
+            try:
+                if httpx.get(f"{self.url(name)}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"{name} not healthy after {timeout}s")
+
+    def _watch(self) -> None:
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} stopped; see {self.logs / (name + '.log')}")
+
+    def _write_manifest(self, jwks: Path) -> None:
+        manifest_path = self.settings.data_dir / "dev.json"
+        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+        manifest[self.country] = {
+            "broker": self.broker.bootstrap_servers,
+            "services": {name: self.url(name) for name in SERVICES},
+            "jwks": str(jwks),
+            "logs": str(self.logs),
+        }
+        manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+
+    def _announce(self) -> None:
+        print(f"opi dev: country {self.country}, Kafka at {self.broker.bootstrap_servers}")
+        for name in SERVICES:
+            print(f"  {name:<13} {self.url(name)}  (docs: {self.url(name)}/docs)")
+        print(f"  token:        opi token --country {self.country} --role opi-officer")
+        print(f"  manifest:     {self.settings.data_dir / 'dev.json'}; logs in {self.logs}")
+        print("Press Ctrl-C to stop.", flush=True)

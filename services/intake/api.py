@@ -1,0 +1,183 @@
+"""HTTP routes of intake: translate the request, call the use case, translate the result."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.intake import service
+from services.intake.presenters import case_out, case_summary, screening_out
+from services.intake.schemas import CaseOut, CasePage, RegistrationIn, ScreeningIn, ScreeningOut
+from shared.contracts.codes import CountryCode
+from shared.contracts.enums import Accompaniment, CaseStatus
+from shared.platform.auth import Principal, require_roles
+
+OPI_OFFICER = "opi-officer"
+SUPERVISOR = "supervisor"
+
+router = APIRouter(tags=["cases"])
+Officer = Annotated[Principal, Depends(require_roles(OPI_OFFICER))]
+Reader = Annotated[Principal, Depends(require_roles(OPI_OFFICER, SUPERVISOR))]
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=200,
+        description="retries with the same key and body return the first result",
+    ),
+]
+
+
+async def _session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with request.app.state.sessions() as session:
+        yield session
+
+
+Session = Annotated[AsyncSession, Depends(_session)]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _unprocessable(error: service.InvalidRequest) -> HTTPException:
+    location = ["header"] if error.field == "Idempotency-Key" else ["body"]
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        [
+            {
+                "loc": [*location, *error.field.split(".")],
+                "field": error.field,
+                "msg": str(error),
+                "type": "value_error",
+            }
+        ],
+    )
+
+
+def _not_found(case_id: UUID) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_id}")
+
+
+@router.post(
+    "/cases",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CaseOut,
+    summary="Register a child",
+)
+async def register_case(
+    registration: RegistrationIn,
+    request: Request,
+    response: Response,
+    session: Session,
+    actor: Officer,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> CaseOut:
+    now = _now()
+    try:
+        if idempotency_key and (
+            replay := await _replay(session, actor, idempotency_key, registration)
+        ):
+            response.headers["Idempotent-Replayed"] = "true"
+            return replay
+        case = await service.register_case(
+            session,
+            registration,
+            actor,
+            country=request.app.state.settings.country,
+            now=now,
+            idempotency_key=idempotency_key,
+        )
+        await session.commit()
+    except service.InvalidRequest as error:
+        raise _unprocessable(error) from error
+    except IntegrityError:
+        # a concurrent retry with the same key won the race: answer with its case
+        await session.rollback()
+        if idempotency_key and (
+            replay := await _replay(session, actor, idempotency_key, registration)
+        ):
+            response.headers["Idempotent-Replayed"] = "true"
+            return replay
+        raise
+    request.app.state.relay.wake()
+    return case_out(case)
+
+
+async def _replay(
+    session: AsyncSession, actor: Principal, key: str, registration: RegistrationIn
+) -> CaseOut | None:
+    case = await service.find_replay(session, actor, key, registration, now=_now())
+    if case is None:
+        return None
+    await session.commit()
+    return case_out(case)
+
+
+@router.post(
+    "/cases/{case_id}/screening",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ScreeningOut,
+    summary="Record a screening interview",
+)
+async def screen_case(
+    case_id: UUID, screening: ScreeningIn, request: Request, session: Session, actor: Officer
+) -> ScreeningOut:
+    try:
+        _case, recorded = await service.record_screening(
+            session, case_id, screening, actor, now=_now()
+        )
+        await session.commit()
+    except service.CaseNotFound as error:
+        raise _not_found(case_id) from error
+    request.app.state.relay.wake()
+    return screening_out(recorded)
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut, summary="Read one case")
+async def read_case(case_id: UUID, session: Session, actor: Reader) -> CaseOut:
+    try:
+        case = await service.get_case(session, case_id, actor, now=_now())
+        await session.commit()
+    except service.CaseNotFound as error:
+        raise _not_found(case_id) from error
+    return case_out(case)
+
+
+@router.get("/cases", response_model=CasePage, summary="List and filter cases")
+async def list_cases(
+    session: Session,
+    actor: Reader,
+    status_: Annotated[CaseStatus | None, Query(alias="status")] = None,
+    nationality: CountryCode | None = None,
+    accompaniment: Accompaniment | None = None,
+    registered_from: Annotated[date | None, Query(description="UTC day, inclusive")] = None,
+    registered_to: Annotated[date | None, Query(description="UTC day, inclusive")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> CasePage:
+    case_filter = service.CaseFilter(
+        status=status_,
+        nationality=nationality,
+        accompaniment=accompaniment,
+        registered_from=_day_start(registered_from),
+        registered_before=_day_start(registered_to + timedelta(days=1) if registered_to else None),
+    )
+    cases, total = await service.list_cases(
+        session, case_filter, actor, limit=limit, offset=offset, now=_now()
+    )
+    await session.commit()
+    return CasePage(
+        items=[case_summary(case) for case in cases], total=total, limit=limit, offset=offset
+    )
+
+
+def _day_start(day: date | None) -> datetime | None:
+    return datetime.combine(day, time.min, tzinfo=UTC) if day else None

@@ -1,0 +1,61 @@
+"""Kafka side of intake: the events it publishes (declared here so that they appear in the
+AsyncAPI document) and the one it consumes, shelter-assigned, to show OPIs where a child is."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from faststream import Context
+from faststream.kafka import KafkaBroker
+from faststream.middlewares import AckPolicy
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.intake import service
+from shared.contracts.catalogue import (
+    CHILD_REGISTERED_V1,
+    SCREENING_COMPLETED_V1,
+    SHELTER_ASSIGNED_V1,
+    EventContract,
+)
+from shared.contracts.shelter_assigned import ShelterAssignedV1
+from shared.platform.dead_letter import PoisonMessage
+from shared.platform.inbox import handle_once
+from shared.platform.messaging import Publisher
+
+CONSUMER = "intake"
+PUBLISHED: tuple[EventContract, ...] = (CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1)
+
+
+def declare_publishers(broker: KafkaBroker) -> dict[str, Publisher]:
+    return {
+        contract.topic: broker.publisher(
+            contract.topic,
+            title=f"{contract.topic}:publish",
+            description=f"CloudEvent {contract.type} (binary mode; Kafka key = case id)",
+            schema=contract.payload,
+        )
+        for contract in PUBLISHED
+    }
+
+
+def register_subscribers(
+    broker: KafkaBroker, sessions: async_sessionmaker[AsyncSession], group_id: str
+) -> None:
+    @broker.subscriber(
+        SHELTER_ASSIGNED_V1.topic,
+        group_id=group_id,
+        ack_policy=AckPolicy.ACK,
+        auto_offset_reset="earliest",
+        title=f"{SHELTER_ASSIGNED_V1.topic}:intake",
+        description=f"CloudEvent {SHELTER_ASSIGNED_V1.type}: keeps the case's shelter current",
+    )
+    async def on_shelter_assigned(
+        event: ShelterAssignedV1, headers: Annotated[dict, Context("message.headers")]
+    ) -> None:
+        async def apply(session: AsyncSession) -> None:
+            if not await service.apply_shelter_assignment(session, event):
+                raise PoisonMessage(f"shelter-assigned for unknown case {event.case_id}")
+
+        await handle_once(
+            sessions, consumer=CONSUMER, headers=headers, contract=SHELTER_ASSIGNED_V1, apply=apply
+        )

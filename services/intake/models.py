@@ -1,0 +1,145 @@
+"""Tables of the intake service. Personal data of children lives here and only here."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shared.platform.db import Base, UtcDateTime
+from shared.platform.inbox import ProcessedEvent
+from shared.platform.outbox import OutboxMessage
+
+__all__ = [
+    "AuditEntry",
+    "Case",
+    "CaseNationality",
+    "IdempotencyKey",
+    "OutboxMessage",
+    "ProcessedEvent",
+    "Screening",
+]
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    country: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    registered_by: Mapped[str] = mapped_column(String(200))
+    detected_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    given_names: Mapped[str] = mapped_column(String(200))
+    family_names: Mapped[str] = mapped_column(String(200))
+    name_since_separation: Mapped[str | None] = mapped_column(String(200))
+    sex: Mapped[str] = mapped_column(String(10))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    date_of_birth_estimated: Mapped[bool] = mapped_column(Boolean)
+    age_years: Mapped[int] = mapped_column(Integer)
+    age_group: Mapped[str] = mapped_column(String(5))
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    documents: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    accompaniment: Mapped[str] = mapped_column(String(20), index=True)
+    detection_admin1: Mapped[str] = mapped_column(String(6))
+    detection_point: Mapped[str] = mapped_column(String(200))
+    detection_latitude: Mapped[float | None] = mapped_column(Float)
+    detection_longitude: Mapped[float | None] = mapped_column(Float)
+    family_contacts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    sibling_case_ids: Mapped[list[str]] = mapped_column(JSON)
+    returned_from: Mapped[str | None] = mapped_column(String(2))
+    returned_national: Mapped[bool] = mapped_column(Boolean)
+    shelter_id: Mapped[UUID | None] = mapped_column(Uuid)
+    shelter_name: Mapped[str | None] = mapped_column(String(200))
+    placed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    nationalities: Mapped[list[CaseNationality]] = relationship(
+        order_by="CaseNationality.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+    screenings: Mapped[list[Screening]] = relationship(
+        order_by="Screening.sequence", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def nationality_codes(self) -> list[str]:
+        return [nationality.country for nationality in self.nationalities]
+
+    @property
+    def latest_screening(self) -> Screening | None:
+        return self.screenings[-1] if self.screenings else None
+
+
+class CaseNationality(Base):
+    """One row per nationality, so that cases can be filtered by it on any database."""
+
+    __tablename__ = "case_nationalities"
+
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Screening(Base):
+    """An OPI interview. A re-screening is a new row: history is never overwritten."""
+
+    __tablename__ = "screenings"
+    __table_args__ = (UniqueConstraint("case_id", "sequence"),)
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    screened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    screened_by: Mapped[str] = mapped_column(String(200))
+    asylum_intent: Mapped[bool] = mapped_column(Boolean)
+    fear_of_return: Mapped[bool] = mapped_column(Boolean)
+    trafficking_indicators: Mapped[list[str]] = mapped_column(JSON)
+    violence_indicators: Mapped[list[str]] = mapped_column(JSON)
+    health_needs: Mapped[list[str]] = mapped_column(JSON)
+    pregnant: Mapped[bool | None] = mapped_column(Boolean)
+    family_in_destination: Mapped[str | None] = mapped_column(String(2))
+    risk_level: Mapped[str] = mapped_column(String(10))
+    recommendations: Mapped[str | None] = mapped_column(Text)
+    interview_notes: Mapped[str | None] = mapped_column(Text)
+    international_protection_need: Mapped[bool] = mapped_column(Boolean)
+    trafficking_suspected: Mapped[bool] = mapped_column(Boolean)
+    protection_flags: Mapped[list[str]] = mapped_column(JSON)
+
+
+class IdempotencyKey(Base):
+    """A registration retried with the same ``Idempotency-Key`` returns the first result."""
+
+    __tablename__ = "idempotency_keys"
+
+    caller: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AuditEntry(Base):
+    """Append-only (enforced by database triggers): who read or changed which case, when."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    action: Mapped[str] = mapped_column(String(50))
+    case_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -1,0 +1,72 @@
+"""Rows of intake rendered as response bodies."""
+
+from __future__ import annotations
+
+from services.intake.events import child_identity, detection_place
+from services.intake.models import Case, Screening
+from services.intake.schemas import CaseOut, CaseSummary, ChildOut, PlacementOut, ScreeningOut
+
+
+def screening_out(screening: Screening) -> ScreeningOut:
+    return ScreeningOut(
+        screening_id=screening.id,
+        case_id=screening.case_id,
+        sequence=screening.sequence,
+        rescreening=screening.sequence > 1,
+        screened_at=screening.screened_at,
+        screened_by=screening.screened_by,
+        asylum_intent=screening.asylum_intent,
+        fear_of_return=screening.fear_of_return,
+        trafficking_indicators=screening.trafficking_indicators,
+        violence_indicators=screening.violence_indicators,
+        health_needs=screening.health_needs,
+        pregnant=screening.pregnant,
+        family_in_destination=screening.family_in_destination,
+        risk_level=screening.risk_level,
+        recommendations=screening.recommendations,
+        interview_notes=screening.interview_notes,
+        international_protection_need=screening.international_protection_need,
+        trafficking_suspected=screening.trafficking_suspected,
+        protection_flags=screening.protection_flags,
+    )
+
+
+def _summary_fields(case: Case) -> dict:
+    latest = case.latest_screening
+    placement = None
+    if case.shelter_id is not None and case.placed_at is not None:
+        placement = PlacementOut(
+            shelter_id=case.shelter_id,
+            shelter_name=case.shelter_name or "",
+            placed_at=case.placed_at,
+        )
+    return {
+        "case_id": case.id,
+        "country": case.country,
+        "status": case.status,
+        "registered_at": case.registered_at,
+        "detected_at": case.detected_at,
+        "child": ChildOut(**child_identity(case).model_dump()),
+        "accompaniment": case.accompaniment,
+        "detection_place": detection_place(case),
+        "returned_national": case.returned_national,
+        "international_protection_need": latest.international_protection_need if latest else None,
+        "trafficking_suspected": latest.trafficking_suspected if latest else None,
+        "risk_level": latest.risk_level if latest else None,
+        "placement": placement,
+    }
+
+
+def case_summary(case: Case) -> CaseSummary:
+    return CaseSummary(**_summary_fields(case))
+
+
+def case_out(case: Case) -> CaseOut:
+    return CaseOut(
+        **_summary_fields(case),
+        registered_by=case.registered_by,
+        family_contacts=case.family_contacts,
+        sibling_case_ids=case.sibling_case_ids,
+        returned_from=case.returned_from,
+        screenings=[screening_out(screening) for screening in case.screenings],
+    )

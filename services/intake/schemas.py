@@ -1,0 +1,175 @@
+"""Request and response bodies of the intake API."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Self
+from uuid import UUID
+
+import pycountry
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from services.intake.rules import ADULTHOOD_YEARS, age_in_years
+from shared.contracts.child import DetectionPlace, FamilyContact, IdentityDocument
+from shared.contracts.codes import CountryCode
+from shared.contracts.enums import (
+    Accompaniment,
+    AgeGroup,
+    CaseStatus,
+    HealthNeed,
+    ProtectionFlag,
+    RiskLevel,
+    Sex,
+    TraffickingIndicator,
+    ViolenceIndicator,
+)
+
+
+def _language(value: str) -> str:
+    code = value.lower()
+    found = pycountry.languages.get(alpha_2=code) if len(code) == 2 else None
+    found = found or (pycountry.languages.get(alpha_3=code) if len(code) == 3 else None)
+    if found is None:
+        raise ValueError(f"'{value}' is not an ISO 639-1 or 639-3 language code")
+    return code
+
+
+def _not_in_future(value: date) -> date:
+    if value > datetime.now(UTC).date():
+        raise ValueError("the date of birth cannot be in the future")
+    return value
+
+
+def _aware_past(value: datetime) -> datetime:
+    if value > datetime.now(UTC):
+        raise ValueError("the time of detection cannot be in the future")
+    return value
+
+
+LanguageCode = Annotated[str, Field(examples=["es"]), AfterValidator(_language)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ChildIn(Strict):
+    given_names: str = Field(min_length=1, max_length=200)
+    family_names: str = Field(min_length=1, max_length=200)
+    name_since_separation: str | None = Field(None, max_length=200)
+    sex: Sex
+    date_of_birth: Annotated[date, AfterValidator(_not_in_future)] | None = None
+    date_of_birth_estimated: bool = False
+    estimated_age_years: int | None = Field(None, ge=0, le=17, description="when no birth date")
+    nationalities: list[CountryCode] = Field(min_length=1, max_length=5)
+    languages: list[LanguageCode] = Field(default_factory=list, max_length=10)
+    documents: list[IdentityDocument] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="after")
+    def _some_age(self) -> Self:
+        if self.date_of_birth is None and self.estimated_age_years is None:
+            raise ValueError("give date_of_birth or estimated_age_years")
+        return self
+
+
+class RegistrationIn(Strict):
+    child: ChildIn
+    accompaniment: Accompaniment
+    detected_at: Annotated[AwareDatetime, AfterValidator(_aware_past)]
+    detection_place: DetectionPlace
+    family_contacts: list[FamilyContact] = Field(default_factory=list, max_length=20)
+    sibling_case_ids: list[UUID] = Field(default_factory=list, max_length=20)
+    returned_from: CountryCode | None = Field(None, description="country that returned the child")
+
+    @model_validator(mode="after")
+    def _under_eighteen(self) -> Self:
+        birth = self.child.date_of_birth
+        if birth is not None and age_in_years(birth, self.detected_at.date()) >= ADULTHOOD_YEARS:
+            raise ValueError("child.date_of_birth: the person was 18 or older when detected")
+        return self
+
+
+class ScreeningIn(Strict):
+    asylum_intent: bool
+    fear_of_return: bool
+    trafficking_indicators: list[TraffickingIndicator] = Field(max_length=20)
+    violence_indicators: list[ViolenceIndicator] = Field(max_length=20)
+    health_needs: list[HealthNeed] = Field(max_length=20)
+    pregnant: bool | None = None
+    family_in_destination: CountryCode | None = None
+    risk_level: RiskLevel
+    recommendations: str | None = Field(None, max_length=4000)
+    interview_notes: str | None = Field(None, max_length=20000)
+
+
+class ChildOut(BaseModel):
+    given_names: str
+    family_names: str
+    name_since_separation: str | None
+    sex: Sex
+    date_of_birth: date | None
+    date_of_birth_estimated: bool
+    age_years: int
+    age_group: AgeGroup
+    nationalities: list[str]
+    languages: list[str]
+    documents: list[IdentityDocument]
+
+
+class ScreeningOut(BaseModel):
+    screening_id: UUID
+    case_id: UUID
+    sequence: int
+    rescreening: bool
+    screened_at: datetime
+    screened_by: str
+    asylum_intent: bool
+    fear_of_return: bool
+    trafficking_indicators: list[TraffickingIndicator]
+    violence_indicators: list[ViolenceIndicator]
+    health_needs: list[HealthNeed]
+    pregnant: bool | None
+    family_in_destination: str | None
+    risk_level: RiskLevel
+    recommendations: str | None
+    interview_notes: str | None
+    international_protection_need: bool
+    trafficking_suspected: bool
+    protection_flags: list[ProtectionFlag]
+
+
+class PlacementOut(BaseModel):
+    shelter_id: UUID
+    shelter_name: str
+    placed_at: datetime
+
+
+class CaseSummary(BaseModel):
+    case_id: UUID
+    country: str
+    status: CaseStatus
+    registered_at: datetime
+    detected_at: datetime
+    child: ChildOut
+    accompaniment: Accompaniment
+    detection_place: DetectionPlace
+    returned_national: bool
+    international_protection_need: bool | None
+    trafficking_suspected: bool | None
+    risk_level: RiskLevel | None
+    placement: PlacementOut | None
+
+
+class CaseOut(CaseSummary):
+    registered_by: str
+    family_contacts: list[FamilyContact]
+    sibling_case_ids: list[UUID]
+    returned_from: str | None
+    screenings: list[ScreeningOut]
+
+
+class CasePage(BaseModel):
+    items: list[CaseSummary]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,1 @@
+"""Event contracts: payloads, CloudEvent types and topic names, the one source of truth."""

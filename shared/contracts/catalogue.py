@@ -1,0 +1,38 @@
+"""Every event the platform speaks: CloudEvent type, topic and payload schema, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from pydantic import BaseModel
+
+from shared.contracts import topics
+from shared.contracts.child_registered import ChildRegisteredV1
+from shared.contracts.screening_completed import ScreeningCompletedV1
+from shared.contracts.shelter_assigned import ShelterAssignedV1
+
+TYPE_PREFIX: Final = "org.rcm.opi"
+
+
+@dataclass(frozen=True)
+class EventContract:
+    """A versioned event: a breaking change is a new contract with a new ``type``."""
+
+    type: str
+    topic: str
+    payload: type[BaseModel]
+
+
+CHILD_REGISTERED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.child-registered.v1", topics.CHILD_REGISTERED, ChildRegisteredV1
+)
+SCREENING_COMPLETED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.screening-completed.v1", topics.SCREENING_COMPLETED, ScreeningCompletedV1
+)
+SHELTER_ASSIGNED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.shelter-assigned.v1", topics.SHELTER_ASSIGNED, ShelterAssignedV1
+)
+
+ALL_CONTRACTS: Final = (CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1, SHELTER_ASSIGNED_V1)
+BY_TYPE: Final = {contract.type: contract for contract in ALL_CONTRACTS}

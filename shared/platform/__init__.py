@@ -1,0 +1,1 @@
+"""What every service stands on: settings, database, messaging, auth, telemetry, HTTP."""

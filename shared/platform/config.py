@@ -1,0 +1,83 @@
+"""Settings of a service, read from the environment with the prefix ``OPI_``.
+
+Every field is documented in the README's settings table; keep the two in step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.contracts.codes import check_country
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OPI_", extra="ignore")
+
+    country: str = Field("MX", description="ISO 3166-1 alpha-2 code of this national instance")
+    data_dir: Path = Field(
+        Path(".opi"), description="where embedded SQLite files and dev keys live"
+    )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy async URL; default: SQLite file under data_dir"
+    )
+    database_echo: bool = False
+    migrate_on_start: bool = Field(True, description="run Alembic upgrade head at start-up")
+
+    http_host: str = "127.0.0.1"
+    http_port: int | None = Field(None, description="default: the service's own port (8001...)")
+
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_enable_idempotence: bool = Field(
+        False, description="on for Apache Kafka; the embedded broker cannot do it"
+    )
+    kafka_topic_partitions: int = Field(3, ge=1)
+    kafka_replication_factor: int = Field(1, ge=1)
+    kafka_create_topics: bool = Field(True, description="create missing topics at start-up")
+
+    outbox_batch_size: int = Field(200, ge=1)
+    outbox_poll_interval_seconds: float = Field(0.5, gt=0)
+    outbox_max_backoff_seconds: float = Field(10.0, gt=0)
+
+    consumer_max_attempts: int = Field(3, ge=1, description="tries before a dead letter")
+    consumer_retry_backoff_seconds: float = Field(0.2, ge=0)
+
+    keycloak_url: str | None = Field(None, description="e.g. https://sso.example.org")
+    keycloak_realm: str | None = Field(None, description="default: opi-<country>")
+    keycloak_client_id: str = "opi-platform"
+    auth_issuer: str | None = Field(None, description="default: <keycloak_url>/realms/<realm>")
+    auth_audience: str | None = Field(None, description="required 'aud' claim, if set")
+    auth_jwks_file: Path | None = Field(
+        None, description="development: trust the keys in this JWKS file instead of Keycloak"
+    )
+    auth_leeway_seconds: int = Field(30, ge=0)
+
+    telemetry_exporter: Literal["none", "console", "otlp"] = "none"
+    otlp_endpoint: str | None = Field(None, description="OTLP/HTTP traces endpoint")
+    log_level: str = "INFO"
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        return check_country(value)
+
+    @property
+    def realm(self) -> str:
+        return self.keycloak_realm or f"opi-{self.country.lower()}"
+
+    @property
+    def issuer(self) -> str:
+        if self.auth_issuer:
+            return self.auth_issuer
+        if self.keycloak_url:
+            return f"{self.keycloak_url.rstrip('/')}/realms/{self.realm}"
+        return f"opi-dev/{self.realm}"
+
+    def database_url_for(self, service: str) -> str:
+        if self.database_url:
+            return self.database_url
+        path = self.data_dir / self.country.lower() / f"{service}.db"
+        return f"sqlite+aiosqlite:///{path}"

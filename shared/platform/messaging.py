@@ -1,0 +1,118 @@
+"""Kafka for a service: the broker (acks after processing, tracing, metrics, dead letters),
+its topics, and the outbox's way of publishing through it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Sequence
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from faststream.kafka.publisher.usecase import BatchPublisher, DefaultPublisher
+from opentelemetry import context as otel_context
+from opentelemetry import propagate, trace
+from prometheus_client import REGISTRY
+
+from shared.contracts.topics import dead_letter_topic
+from shared.platform.config import Settings
+from shared.platform.dead_letter import dead_letter_middleware
+from shared.platform.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+Publisher = DefaultPublisher | BatchPublisher
+
+
+def create_broker(settings: Settings, *, service: str, description: str) -> KafkaBroker:
+    broker = KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=f"opi-{settings.country.lower()}-{service}",
+        acks="all",
+        enable_idempotence=settings.kafka_enable_idempotence,
+        request_timeout_ms=15_000,
+        middlewares=[
+            KafkaTelemetryMiddleware(tracer_provider=trace.get_tracer_provider()),
+            KafkaPrometheusMiddleware(registry=REGISTRY, app_name=f"opi_{service}"),
+        ],
+        description=description,
+    )
+    broker.add_middleware(
+        dead_letter_middleware(
+            broker,
+            max_attempts=settings.consumer_max_attempts,
+            backoff_seconds=settings.consumer_retry_backoff_seconds,
+        )
+    )
+    return broker
+
+
+def with_dead_letters(topics: Iterable[str]) -> list[str]:
+    return [name for topic in topics for name in (topic, dead_letter_topic(topic))]
+
+
+async def ensure_topics(settings: Settings, topics: Iterable[str]) -> None:
+    """Create missing topics with the configured partition count (an auto-created topic
+    would get the broker's default)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(topic, settings.kafka_topic_partitions, settings.kafka_replication_factor)
+            for topic in topics
+            if topic not in existing
+        ]
+        if missing:
+            try:
+                await admin.create_topics(missing)
+            except TopicAlreadyExistsError:
+                pass  # another service created it first
+    finally:
+        await admin.close()
+
+
+class OutboxPublisher:
+    """Publishes outbox rows through the service's declared publishers (so they appear in
+    its AsyncAPI document), each under the trace context saved when the event was staged."""
+
+    def __init__(self, broker: KafkaBroker, publishers: dict[str, Publisher]) -> None:
+        self._broker = broker
+        self._publishers = publishers
+
+    async def __call__(self, batch: Sequence[OutboxMessage]) -> list[BaseException | None]:
+        pending: list[asyncio.Future | BaseException] = []
+        for message in batch:
+            try:
+                pending.append(await self._send(message))
+            except Exception as error:
+                pending.append(error)
+                break  # keep the order of a case's events: stop at the first failure
+        outcomes: list[BaseException | None] = []
+        for item in pending:
+            outcomes.append(item if isinstance(item, BaseException) else await _settle(item))
+        return outcomes + [RuntimeError("not sent: an earlier event failed")] * (
+            len(batch) - len(outcomes)
+        )
+
+    async def _send(self, message: OutboxMessage) -> asyncio.Future:
+        token = otel_context.attach(propagate.extract(message.trace_context or {}))
+        try:
+            target = self._publishers.get(message.topic)
+            kwargs = {"key": message.key.encode(), "headers": message.headers, "no_confirm": True}
+            if target is not None:
+                return await target.publish(message.body, **kwargs)
+            return await self._broker.publish(message.body, topic=message.topic, **kwargs)
+        finally:
+            otel_context.detach(token)
+
+
+async def _settle(future: asyncio.Future) -> BaseException | None:
+    try:
+        await asyncio.wait_for(future, timeout=30)
+    except Exception as error:
+        return error
+    return None

@@ -1,0 +1,139 @@
+"""The pieces every service's composition root assembles: engine and sessions, broker,
+outbox relay, token verifier, and the lifespan that starts and stops them in order."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared.platform.auth import TokenVerifier
+from shared.platform.config import Settings
+from shared.platform.db import create_engine, session_factory
+from shared.platform.messaging import (
+    OutboxPublisher,
+    Publisher,
+    create_broker,
+    ensure_topics,
+    with_dead_letters,
+)
+from shared.platform.migrations import upgrade_to_head
+from shared.platform.outbox_relay import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceRuntime:
+    """What a running service holds; built once in ``create_app``."""
+
+    name: str
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    broker: KafkaBroker
+    migrations_dir: Path
+    topics: list[str]
+    publishers: dict[str, Publisher] = field(default_factory=dict)
+    relay: OutboxRelay | None = None
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    @classmethod
+    def build(
+        cls,
+        name: str,
+        settings: Settings,
+        *,
+        migrations_dir: Path,
+        topics: Iterable[str],
+        description: str,
+    ) -> ServiceRuntime:
+        engine = create_engine(settings.database_url_for(name), echo=settings.database_echo)
+        return cls(
+            name=name,
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            broker=create_broker(settings, service=name, description=description),
+            migrations_dir=migrations_dir,
+            topics=with_dead_letters(topics),
+        )
+
+    def attach_relay(self, publishers: dict[str, Publisher]) -> OutboxRelay:
+        self.publishers = publishers
+        self.relay = OutboxRelay(
+            self.sessions,
+            OutboxPublisher(self.broker, publishers),
+            batch_size=self.settings.outbox_batch_size,
+            poll_interval=self.settings.outbox_poll_interval_seconds,
+            max_backoff=self.settings.outbox_max_backoff_seconds,
+            on_failure=self.ensure_topics,
+        )
+        return self.relay
+
+    async def ensure_topics(self) -> None:
+        if self.settings.kafka_create_topics:
+            await ensure_topics(self.settings, self.topics)
+
+    async def health(self) -> dict[str, Any]:
+        checks: dict[str, str] = {}
+        try:
+            async with self.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as error:
+            checks["database"] = f"unavailable: {type(error).__name__}"
+        checks["broker"] = "ok" if await self.broker.ping(timeout=2.0) else "unavailable"
+        # the outbox keeps requests working through a broker outage, so only the database
+        # decides whether this instance can serve
+        status = "ok" if checks["database"] == "ok" else "degraded"
+        return {
+            "service": self.name,
+            "country": self.settings.country,
+            "status": status,
+            "checks": checks,
+        }
+
+    def lifespan(self) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+        @contextlib.asynccontextmanager
+        async def run(app: FastAPI) -> AsyncIterator[None]:
+            if self.settings.migrate_on_start:
+                await upgrade_to_head(self.engine, self.migrations_dir)
+            await self.ensure_topics()
+            await self.broker.start()
+            if self.relay is not None:
+                self.tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+            try:
+                yield
+            finally:
+                await self._shut_down(app)
+
+        return run
+
+    async def _shut_down(self, app: FastAPI) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        self.tasks.clear()
+        await self.broker.stop()
+        verifier = getattr(app.state, "token_verifier", None)
+        if verifier is not None:
+            await verifier.aclose()
+        await self.engine.dispose()
+
+
+def install(app: FastAPI, runtime: ServiceRuntime) -> None:
+    app.state.runtime = runtime
+    app.state.settings = runtime.settings
+    app.state.sessions = runtime.sessions
+    app.state.relay = runtime.relay
+    app.state.token_verifier = TokenVerifier(runtime.settings)
