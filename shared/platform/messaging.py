@@ -4,6 +4,7 @@ its topics, and the outbox's way of publishing through it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 
@@ -67,10 +68,9 @@ async def ensure_topics(settings: Settings, topics: Iterable[str]) -> None:
             if topic not in existing
         ]
         if missing:
-            try:
+            # another service may create the same topic at the same moment
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(missing)
-            except TopicAlreadyExistsError:
-                pass  # another service created it first
     finally:
         await admin.close()
 

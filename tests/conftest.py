@@ -1,0 +1,122 @@
+"""Shared test infrastructure: a real embedded Kafka broker, real SQLite and PostgreSQL
+databases, real HTTP servers on free ports, and development tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+from shared.platform.config import Settings
+from shared.platform.dev_identity import ensure_signing_key, mint_token
+from shared.platform.embedded_broker import EmbeddedBroker, free_port
+
+POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@pytest.fixture(scope="session")
+def kafka() -> Iterator[EmbeddedBroker]:
+    with EmbeddedBroker() as broker:
+        yield broker
+
+
+@pytest.fixture
+def own_kafka() -> Iterator[EmbeddedBroker]:
+    """A broker of the test's own, for tests that stop and restart it."""
+    broker = EmbeddedBroker().start()
+    yield broker
+    broker.stop()
+
+
+async def create_postgres_database() -> str:
+    name = f"opi_test_{uuid.uuid4().hex[:12]}"
+    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return name
+
+
+async def drop_postgres_database(name: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """Each database-dependent test runs on SQLite and on the real PostgreSQL."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'service.db'}"
+        return
+    name = await create_postgres_database()
+    yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    await drop_postgres_database(name)
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    def _make(**overrides: Any) -> Settings:
+        data_dir = overrides.pop("data_dir", tmp_path / "opi")
+        realm = Settings(country=overrides.get("country", "MX")).realm
+        defaults: dict[str, Any] = {
+            "country": "MX",
+            "data_dir": data_dir,
+            "auth_jwks_file": ensure_signing_key(data_dir, realm),
+            "outbox_poll_interval_seconds": 0.1,
+            "consumer_retry_backoff_seconds": 0.01,
+        }
+        return Settings(**{**defaults, **overrides})
+
+    return _make
+
+
+@pytest.fixture
+def token_for() -> Callable[..., str]:
+    def _token(settings: Settings, *roles: str, subject: str = "officer-1") -> str:
+        return mint_token(
+            settings.data_dir, settings.realm, issuer=settings.issuer, subject=subject,
+            roles=roles, username=subject,
+        )
+
+    return _token
+
+
+class RunningService:
+    """A service's app served by a real uvicorn on a free port, in the test's event loop."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self._server = uvicorn.Server(config)
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> RunningService:
+        self._task = asyncio.create_task(self._server.serve())
+        while not self._server.started:
+            if self._task.done():
+                self._task.result()
+            await asyncio.sleep(0.02)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        if self._task is not None:
+            await self._task
+
+    def client(self, token: str | None = None) -> httpx.AsyncClient:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.AsyncClient(base_url=self.url, headers=headers, timeout=30)
