@@ -43,7 +43,7 @@ bench: install
 	$(PY) -m benchmarks
 
 asyncapi: install
-	$(PY) -m shared.platform.asyncapi_export
+	$(PY) -m opi.asyncapi
 
 lock: install
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock

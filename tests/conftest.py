@@ -76,6 +76,8 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "auth_jwks_file": ensure_signing_key(data_dir, realm),
             "outbox_poll_interval_seconds": 0.1,
             "consumer_retry_backoff_seconds": 0.01,
+            "kafka_session_timeout_ms": 2000,
+            "kafka_heartbeat_interval_ms": 500,
         }
         return Settings(**{**defaults, **overrides})
 
@@ -86,8 +88,12 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
 def token_for() -> Callable[..., str]:
     def _token(settings: Settings, *roles: str, subject: str = "officer-1") -> str:
         return mint_token(
-            settings.data_dir, settings.realm, issuer=settings.issuer, subject=subject,
-            roles=roles, username=subject,
+            settings.data_dir,
+            settings.realm,
+            issuer=settings.issuer,
+            subject=subject,
+            roles=roles,
+            username=subject,
         )
 
     return _token

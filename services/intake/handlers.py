@@ -3,11 +3,10 @@ AsyncAPI document) and the one it consumes, shelter-assigned, to show OPIs where
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from faststream import Context
 from faststream.kafka import KafkaBroker
-from faststream.middlewares import AckPolicy
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.intake import service
@@ -39,13 +38,11 @@ def declare_publishers(broker: KafkaBroker) -> dict[str, Publisher]:
 
 
 def register_subscribers(
-    broker: KafkaBroker, sessions: async_sessionmaker[AsyncSession], group_id: str
+    broker: KafkaBroker, sessions: async_sessionmaker[AsyncSession], options: dict[str, Any]
 ) -> None:
     @broker.subscriber(
         SHELTER_ASSIGNED_V1.topic,
-        group_id=group_id,
-        ack_policy=AckPolicy.ACK,
-        auto_offset_reset="earliest",
+        **options,
         title=f"{SHELTER_ASSIGNED_V1.topic}:intake",
         description=f"CloudEvent {SHELTER_ASSIGNED_V1.type}: keeps the case's shelter current",
     )

@@ -11,6 +11,7 @@ from services.intake import api, handlers
 from shared.contracts.catalogue import SHELTER_ASSIGNED_V1
 from shared.platform.config import Settings
 from shared.platform.http import add_common_routes, asyncapi_document
+from shared.platform.messaging import subscriber_options
 from shared.platform.service_app import ServiceRuntime, install
 from shared.platform.telemetry import configure_tracing, instrument
 
@@ -28,7 +29,7 @@ def create_runtime(settings: Settings) -> ServiceRuntime:
         description=DESCRIPTION,
     )
     handlers.register_subscribers(
-        runtime.broker, runtime.sessions, group_id=f"opi-{settings.country.lower()}-{SERVICE}"
+        runtime.broker, runtime.sessions, subscriber_options(settings, SERVICE)
     )
     runtime.attach_relay(handlers.declare_publishers(runtime.broker))
     return runtime

@@ -15,6 +15,15 @@ def age_in_years(date_of_birth: date, on: date) -> int:
     return on.year - date_of_birth.year - int(before_birthday)
 
 
+def date_of_birth_problem(date_of_birth: date, detected_on: date) -> str | None:
+    """Why a date of birth cannot be a child's at the (local) date of detection, if it can't."""
+    if date_of_birth > detected_on:
+        return "the date of birth is after the date of detection"
+    if age_in_years(date_of_birth, detected_on) >= ADULTHOOD_YEARS:
+        return "the person was 18 or older when detected"
+    return None
+
+
 def age_group(age_years: int) -> AgeGroup:
     return AgeGroup.CHILD_0_11 if age_years <= 11 else AgeGroup.ADOLESCENT_12_17
 

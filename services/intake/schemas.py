@@ -9,7 +9,6 @@ from uuid import UUID
 import pycountry
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from services.intake.rules import ADULTHOOD_YEARS, age_in_years
 from shared.contracts.child import DetectionPlace, FamilyContact, IdentityDocument
 from shared.contracts.codes import CountryCode
 from shared.contracts.enums import (
@@ -53,6 +52,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# Events ignore unknown fields (schema evolution); requests refuse them, so that a misspelt
+# field is reported instead of silently dropping a child's data.
+class DetectionPlaceIn(DetectionPlace):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FamilyContactIn(FamilyContact):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IdentityDocumentIn(IdentityDocument):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
 class ChildIn(Strict):
     given_names: str = Field(min_length=1, max_length=200)
     family_names: str = Field(min_length=1, max_length=200)
@@ -63,7 +76,7 @@ class ChildIn(Strict):
     estimated_age_years: int | None = Field(None, ge=0, le=17, description="when no birth date")
     nationalities: list[CountryCode] = Field(min_length=1, max_length=5)
     languages: list[LanguageCode] = Field(default_factory=list, max_length=10)
-    documents: list[IdentityDocument] = Field(default_factory=list, max_length=10)
+    documents: list[IdentityDocumentIn] = Field(default_factory=list, max_length=10)
 
     @model_validator(mode="after")
     def _some_age(self) -> Self:
@@ -76,17 +89,10 @@ class RegistrationIn(Strict):
     child: ChildIn
     accompaniment: Accompaniment
     detected_at: Annotated[AwareDatetime, AfterValidator(_aware_past)]
-    detection_place: DetectionPlace
-    family_contacts: list[FamilyContact] = Field(default_factory=list, max_length=20)
+    detection_place: DetectionPlaceIn
+    family_contacts: list[FamilyContactIn] = Field(default_factory=list, max_length=20)
     sibling_case_ids: list[UUID] = Field(default_factory=list, max_length=20)
     returned_from: CountryCode | None = Field(None, description="country that returned the child")
-
-    @model_validator(mode="after")
-    def _under_eighteen(self) -> Self:
-        birth = self.child.date_of_birth
-        if birth is not None and age_in_years(birth, self.detected_at.date()) >= ADULTHOOD_YEARS:
-            raise ValueError("child.date_of_birth: the person was 18 or older when detected")
-        return self
 
 
 class ScreeningIn(Strict):

@@ -74,8 +74,7 @@ async def register_case(
     now: datetime,
     idempotency_key: str | None = None,
 ) -> Case:
-    if not registration.detection_place.admin1.startswith(f"{country}-"):
-        raise InvalidRequest("detection_place.admin1", f"must be a subdivision of {country}")
+    _check_rules_of_instance(registration, country)
     case = _new_case(registration, actor, country=country, now=now)
     session.add(case)
     if idempotency_key is not None:
@@ -93,6 +92,17 @@ async def register_case(
     events.stage_child_registered(session, case)
     audit.record(session, actor, "case.register", case.id, now)
     return case
+
+
+def _check_rules_of_instance(registration: RegistrationIn, country: str) -> None:
+    if not registration.detection_place.admin1.startswith(f"{country}-"):
+        raise InvalidRequest("detection_place.admin1", f"must be a subdivision of {country}")
+    birth = registration.child.date_of_birth
+    # the local date of detection: a child detected at 23:30 on the eve of their 18th birthday
+    # is still a child
+    problem = birth and rules.date_of_birth_problem(birth, registration.detected_at.date())
+    if problem:
+        raise InvalidRequest("child.date_of_birth", problem)
 
 
 def _new_case(

@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     kafka_topic_partitions: int = Field(3, ge=1)
     kafka_replication_factor: int = Field(1, ge=1)
     kafka_create_topics: bool = Field(True, description="create missing topics at start-up")
+    kafka_session_timeout_ms: int = Field(
+        10_000, ge=1000, description="consumer-group session; a group join waits about half"
+    )
+    kafka_heartbeat_interval_ms: int = Field(3_000, ge=100)
+    kafka_request_timeout_ms: int = Field(15_000, ge=500, description="produce/metadata timeout")
 
     outbox_batch_size: int = Field(200, ge=1)
     outbox_poll_interval_seconds: float = Field(0.5, gt=0)

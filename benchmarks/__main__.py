@@ -1,0 +1,164 @@
+"""``python -m benchmarks`` (``make bench``): intake registrations over HTTP on SQLite and
+PostgreSQL, the outbox's end-to-end delivery, and a raw aiokafka produce baseline, all in one
+run on one embedded broker. It reports; it never asserts performance.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks import produce
+from benchmarks.delivery import Headers
+from benchmarks.infra import REPO_ROOT
+from benchmarks.report import ratios, render, write_json
+from benchmarks.runs import RunOptions, registration_run
+from shared.platform.embedded_broker import EmbeddedBroker
+
+BACKENDS = ("sqlite", "postgresql")
+RAW_TOPIC = "bench-raw-produce"
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument(
+        "--requests", type=int, default=1000, help="measured POST /cases per backend"
+    )
+    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
+    parser.add_argument("--warmup", type=int, default=100, help="unmeasured requests first")
+    parser.add_argument(
+        "--produce-messages",
+        type=int,
+        default=None,
+        help="raw produce messages per mode (default: --requests)",
+    )
+    parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
+    parser.add_argument(
+        "--postgres-admin-dsn", default=os.environ.get("OPI_BENCH_POSTGRES_DSN", DEFAULT_POSTGRES)
+    )
+    parser.add_argument(
+        "--no-idempotency-key",
+        dest="idempotency_keys",
+        action="store_false",
+        help="do not send an Idempotency-Key header with each request",
+    )
+    parser.add_argument(
+        "--delivery-timeout",
+        type=float,
+        default=120.0,
+        help="seconds to wait for the outbox to deliver a run's events",
+    )
+    parser.add_argument(
+        "--fetch-max-wait-ms",
+        type=int,
+        default=10,
+        help="the delivery consumer's fetch_max_wait_ms (Tansu holds a fetch this long)",
+    )
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--output", type=Path, default=REPO_ROOT / ".bench" / "results.json")
+    args = parser.parse_args(argv)
+    for name in ("requests", "concurrency"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name} must be at least 1")
+    if args.warmup < 0:
+        parser.error("--warmup cannot be negative")
+    args.produce_messages = args.produce_messages or args.requests
+    return args
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True
+        )
+    except OSError:
+        return None
+    return out.stdout.strip() or None
+
+
+def _meta(args: argparse.Namespace) -> dict[str, Any]:
+    options = {
+        key: str(value) if isinstance(value, Path) else value
+        for key, value in vars(args).items()
+        if key != "postgres_admin_dsn"
+    }
+    return {
+        "started_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "git_commit": _git_commit(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpu_count": os.cpu_count(),
+        "options": options,
+        "notes": "intake runs as `python -m opi serve intake` in its own process; the load "
+        "generator, the delivery consumer and the raw producer share this process",
+    }
+
+
+async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
+    results: dict[str, Any] = {"meta": _meta(args), "registration": {}, "errors": {}}
+    options = RunOptions(
+        requests=args.requests,
+        warmup=args.warmup,
+        concurrency=args.concurrency,
+        idempotency_keys=args.idempotency_keys,
+        delivery_timeout=args.delivery_timeout,
+        fetch_max_wait_ms=args.fetch_max_wait_ms,
+        postgres_admin_dsn=args.postgres_admin_dsn,
+        seed=args.seed,
+    )
+    sample: tuple[bytes, Headers] | None = None
+    with tempfile.TemporaryDirectory(prefix="opi-bench-") as tmp:
+        workdir = Path(tmp)
+        with EmbeddedBroker(log_file=workdir / "broker.log") as broker:
+            for backend in args.backends:
+                print(f"… {backend}: {args.warmup} warm-up + {args.requests} requests", flush=True)
+                try:
+                    outcome = await registration_run(
+                        backend, options, broker.bootstrap_servers, workdir
+                    )
+                except Exception as error:  # report it, go on with the other measurements
+                    results["errors"][backend] = f"{type(error).__name__}: {error}"
+                    continue
+                results["registration"][backend] = outcome.summary
+                sample = sample or outcome.sample
+            print(f"… raw produce: 2 x {args.produce_messages} messages", flush=True)
+            try:
+                results["raw_produce"] = await produce.measure(
+                    broker.bootstrap_servers, RAW_TOPIC, sample, count=args.produce_messages
+                )
+            except Exception as error:
+                results["errors"]["raw_produce"] = f"{type(error).__name__}: {error}"
+    results["ratios"] = ratios(results)
+    return results
+
+
+async def main(args: argparse.Namespace) -> dict[str, Any]:
+    # SIGTERM cancels the run like Ctrl-C does, so every clean-up step still runs
+    task = asyncio.current_task()
+    if task is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    return await benchmark(args)
+
+
+if __name__ == "__main__":
+    arguments = parse_args()
+    try:
+        outcome = asyncio.run(main(arguments))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print("\nbenchmark interrupted; what it started has been stopped", file=sys.stderr)
+        sys.exit(130)
+    print()
+    print(render(outcome))
+    write_json(outcome, arguments.output)
+    print(f"\nresults written to {arguments.output}")
+    sys.exit(1 if outcome["errors"] else 0)

@@ -1,0 +1,151 @@
+"""What the benchmark starts and must always stop: a throwaway PostgreSQL database and the
+intake service, run as its production entry point ``python -m opi serve intake``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+from sqlalchemy.engine import make_url
+
+from shared.platform.config import Settings
+from shared.platform.dev_identity import ensure_signing_key, mint_token
+from shared.platform.embedded_broker import free_port
+
+OFFICER_ROLE = "opi-officer"
+COUNTRY = "MX"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.asynccontextmanager
+async def postgres_database(admin_dsn: str) -> AsyncIterator[str]:
+    """A database of its own, dropped afterwards; yields its SQLAlchemy asyncpg URL."""
+    name = f"opi_bench_{uuid.uuid4().hex[:12]}"
+    connection = await asyncpg.connect(admin_dsn)
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    try:
+        url = make_url(admin_dsn).set(drivername="postgresql+asyncpg", database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        connection = await asyncpg.connect(admin_dsn)
+        try:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await connection.close()
+
+
+def officer_token(data_dir: Path) -> tuple[Path, str]:
+    """The dev JWKS the service trusts, and a bearer token of an OPI officer signed for it."""
+    settings = Settings(country=COUNTRY, data_dir=data_dir)
+    jwks = ensure_signing_key(data_dir, settings.realm)
+    token = mint_token(
+        data_dir,
+        settings.realm,
+        issuer=settings.issuer,
+        subject="bench-officer",
+        roles=[OFFICER_ROLE],
+        username="bench-officer",
+    )
+    return jwks, token
+
+
+class IntakeServer:
+    """``python -m opi serve intake`` in a process of its own, configured by OPI_* variables,
+    so the load generator does not share the service's event loop."""
+
+    def __init__(self, *, database_url: str, kafka: str, data_dir: Path, jwks: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_file = data_dir / f"intake-{self.port}.log"
+        self._env = {
+            **os.environ,
+            "OPI_COUNTRY": COUNTRY,
+            "OPI_DATA_DIR": str(data_dir),
+            "OPI_DATABASE_URL": database_url,
+            "OPI_KAFKA_BOOTSTRAP_SERVERS": kafka,
+            "OPI_AUTH_JWKS_FILE": str(jwks),
+            "OPI_HTTP_HOST": "127.0.0.1",
+            "OPI_HTTP_PORT": str(self.port),
+            "OPI_LOG_LEVEL": "warning",
+            "OPI_TELEMETRY_EXPORTER": "none",
+        }
+        self._process: asyncio.subprocess.Process | None = None
+
+    async def start(self, within: float = 60.0) -> IntakeServer:
+        with self.log_file.open("ab") as log:
+            self._process = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "opi",
+                "serve",
+                "intake",
+                cwd=REPO_ROOT,
+                env=self._env,
+                stdout=log,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C reaches the benchmark, which stops it in order
+            )
+        await self._wait_until_healthy(within)
+        return self
+
+    async def _wait_until_healthy(self, within: float) -> None:
+        deadline = time.monotonic() + within
+        async with httpx.AsyncClient(base_url=self.url, timeout=2) as client:
+            while True:
+                if self._process is not None and self._process.returncode is not None:
+                    raise RuntimeError(f"intake exited at start-up:\n{self.log_tail()}")
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await client.get("/health")).status_code == 200:
+                        return
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"intake not healthy after {within}s:\n{self.log_tail()}")
+                await asyncio.sleep(0.1)
+
+    async def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None or process.returncode is not None:
+            return
+        process.terminate()
+        try:
+            await asyncio.wait_for(process.wait(), timeout=15)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time the service process used so far (Linux /proc only)."""
+        if self._process is None:
+            return None
+        try:
+            stat = Path(f"/proc/{self._process.pid}/stat").read_text()
+        except OSError:
+            return None
+        fields = stat.rsplit(")", 1)[1].split()  # fields after the command name, from state on
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    async def __aenter__(self) -> IntakeServer:
+        try:
+            return await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()

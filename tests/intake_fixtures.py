@@ -1,0 +1,44 @@
+"""Bodies and helpers for tests of the intake service."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+REGISTRATION: dict[str, Any] = {
+    "child": {
+        "given_names": "Ana Lucía",
+        "family_names": "Pérez López",
+        "sex": "female",
+        "date_of_birth": "2011-03-14",
+        "date_of_birth_estimated": False,
+        "nationalities": ["GT"],
+        "languages": ["es"],
+    },
+    "accompaniment": "unaccompanied",
+    "detected_at": "2026-11-20T14:30:00-06:00",
+    "detection_place": {"admin1": "MX-CHP", "point": "Ciudad Hidalgo"},
+    "family_contacts": [
+        {"name": "María López", "relationship": "mother", "phone": "+50255551234", "country": "GT"}
+    ],
+}
+
+SCREENING: dict[str, Any] = {
+    "asylum_intent": False,
+    "fear_of_return": False,
+    "trafficking_indicators": [],
+    "violence_indicators": [],
+    "health_needs": [],
+    "risk_level": "low",
+    "interview_notes": "Travelling to join her mother.",
+}
+
+
+def registration(**child_changes: Any) -> dict[str, Any]:
+    body = copy.deepcopy(REGISTRATION)
+    body["child"].update(child_changes)
+    return body
+
+
+def screening(**changes: Any) -> dict[str, Any]:
+    return {**copy.deepcopy(SCREENING), **changes}
