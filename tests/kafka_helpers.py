@@ -42,9 +42,9 @@ class TopicReader:
         raise TimeoutError(f"topic {self.topic} does not exist")
 
     async def read_until(
-        self, done: Callable[[list[ConsumerRecord]], bool], timeout: float = 20
+        self, done: Callable[[list[ConsumerRecord]], bool], within: float = 20
     ) -> list[ConsumerRecord]:
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while not done(self.records):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{self.topic}: only {len(self.records)} record(s) seen")

@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
-from starlette.routing import Match
 
 HTTP_DURATION = Histogram(
     "opi_http_request_duration_seconds",
@@ -78,9 +77,7 @@ def _request_metrics(
 
 
 def _route_template(request: Request) -> str:
-    # the template, never the raw path: case ids would explode the label's cardinality
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match == Match.FULL:
-            return getattr(route, "path", "unmatched")
-    return "unmatched"
+    # the template, never the raw path: case ids would explode the label's cardinality;
+    # routing records the matched route in the (shared) scope
+    route = request.scope.get("route")
+    return getattr(route, "path", "unmatched")

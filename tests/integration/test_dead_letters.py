@@ -47,49 +47,48 @@ async def test_poison_message_is_dead_lettered_and_the_next_one_processed(
         kafka_bootstrap_servers=kafka.bootstrap_servers,
     )
     officer = token_for(settings, "opi-officer")
-    async with RunningService(create_app(settings)) as service:
-        async with service.client(officer) as http:
-            case_id = (await http.post("/cases", json=REGISTRATION)).json()["case_id"]
-            good_body, good_headers = _assignment(case_id)
-            broken_headers = {**good_headers, "ce_id": str(uuid4())}
-            key = case_id.encode()
-            await produce(
-                kafka.bootstrap_servers,
-                "shelter-assigned",
-                b"{not json",
-                key=key,
-                headers=broken_headers,
-            )
-            not_a_cloudevent = good_body  # a valid payload, but no ce_* headers
-            await produce(
-                kafka.bootstrap_servers, "shelter-assigned", not_a_cloudevent, key=key, headers={}
-            )
-            half_a_payload = json.dumps({"case_id": case_id}).encode()
-            await produce(
-                kafka.bootstrap_servers,
-                "shelter-assigned",
-                half_a_payload,
-                key=key,
-                headers={**good_headers, "ce_id": str(uuid4())},
-            )
-            await produce(
-                kafka.bootstrap_servers,
-                "shelter-assigned",
-                good_body,
-                key=key,
-                headers=good_headers,
-            )
+    async with RunningService(create_app(settings)) as service, service.client(officer) as http:
+        case_id = (await http.post("/cases", json=REGISTRATION)).json()["case_id"]
+        good_body, good_headers = _assignment(case_id)
+        broken_headers = {**good_headers, "ce_id": str(uuid4())}
+        key = case_id.encode()
+        await produce(
+            kafka.bootstrap_servers,
+            "shelter-assigned",
+            b"{not json",
+            key=key,
+            headers=broken_headers,
+        )
+        not_a_cloudevent = good_body  # a valid payload, but no ce_* headers
+        await produce(
+            kafka.bootstrap_servers, "shelter-assigned", not_a_cloudevent, key=key, headers={}
+        )
+        half_a_payload = json.dumps({"case_id": case_id}).encode()
+        await produce(
+            kafka.bootstrap_servers,
+            "shelter-assigned",
+            half_a_payload,
+            key=key,
+            headers={**good_headers, "ce_id": str(uuid4())},
+        )
+        await produce(
+            kafka.bootstrap_servers,
+            "shelter-assigned",
+            good_body,
+            key=key,
+            headers=good_headers,
+        )
 
-            async with TopicReader(kafka.bootstrap_servers, "shelter-assigned.dlq") as reader:
-                records = await reader.read_until(
-                    lambda rs: sum(r.key == key for r in rs) >= 3, timeout=30
-                )
-            placement = None
-            for _ in range(100):
-                placement = (await http.get(f"/cases/{case_id}")).json()["placement"]
-                if placement:
-                    break
-                await asyncio.sleep(0.1)
+        async with TopicReader(kafka.bootstrap_servers, "shelter-assigned.dlq") as reader:
+            records = await reader.read_until(
+                lambda rs: sum(r.key == key for r in rs) >= 3, within=30
+            )
+        placement = None
+        for _ in range(100):
+            placement = (await http.get(f"/cases/{case_id}")).json()["placement"]
+            if placement:
+                break
+            await asyncio.sleep(0.1)
 
     dead = [r for r in records if r.key == key]
     assert [r.value for r in dead] == [b"{not json", not_a_cloudevent, half_a_payload]

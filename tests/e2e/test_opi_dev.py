@@ -1,0 +1,73 @@
+"""`opi dev` as a new user runs it: the whole instance starts, answers with a token from
+`opi token`, names its services in .opi/dev.json, and stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.intake_fixtures import REGISTRATION
+
+
+def _wait_for_manifest(path: Path, process: subprocess.Popen, timeout: float = 90) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"opi dev exited early:\n{process.stdout.read()}")
+        if path.exists():
+            return json.loads(path.read_text())
+        time.sleep(0.2)
+    raise TimeoutError("opi dev did not write its manifest")
+
+
+def _port_open(url: str) -> bool:
+    host, port = url.removeprefix("http://").split(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_opi_dev_runs_the_instance_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    env = {**os.environ, "OPI_DATA_DIR": str(tmp_path / ".opi")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "opi", "dev", "--free-ports", "--kafka-port", "0"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        manifest = _wait_for_manifest(tmp_path / ".opi" / "dev.json", process)["mx"]
+        token = subprocess.run(
+            [sys.executable, "-m", "opi", "token", "--country", "mx", "--role", "opi-officer"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        intake = manifest["services"]["intake"]
+        response = httpx.post(
+            f"{intake}/cases",
+            json=REGISTRATION,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        assert response.status_code == 201, response.text
+        assert manifest["broker"].startswith("127.0.0.1:")
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    assert process.returncode == 0, output
+    assert f"intake        {intake}" in output and "opi dev: stopped" in output
+    assert not _port_open(intake)
+    assert not _port_open(f"http://{manifest['broker']}")
