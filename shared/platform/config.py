@@ -24,45 +24,55 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy async URL; default: SQLite file under data_dir"
     )
-    database_echo: bool = False
+    database_echo: bool = Field(False, description="log every SQL statement")
     migrate_on_start: bool = Field(True, description="run Alembic upgrade head at start-up")
 
-    http_host: str = "127.0.0.1"
+    http_host: str = Field("127.0.0.1", description="address the HTTP server binds")
     http_port: int | None = Field(None, description="default: the service's own port (8001...)")
 
-    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    kafka_bootstrap_servers: str = Field(
+        "127.0.0.1:9092", description="the national Kafka, host:port[,host:port]"
+    )
     kafka_enable_idempotence: bool = Field(
         False, description="on for Apache Kafka; the embedded broker cannot do it"
     )
-    kafka_topic_partitions: int = Field(3, ge=1)
-    kafka_replication_factor: int = Field(1, ge=1)
+    kafka_topic_partitions: int = Field(3, ge=1, description="partitions of created topics")
+    kafka_replication_factor: int = Field(1, ge=1, description="replicas of created topics")
     kafka_create_topics: bool = Field(True, description="create missing topics at start-up")
     kafka_session_timeout_ms: int = Field(
         10_000, ge=1000, description="consumer-group session; a group join waits about half"
     )
-    kafka_heartbeat_interval_ms: int = Field(3_000, ge=100)
+    kafka_heartbeat_interval_ms: int = Field(3_000, ge=100, description="consumer heartbeat")
     kafka_request_timeout_ms: int = Field(15_000, ge=500, description="produce/metadata timeout")
 
-    outbox_batch_size: int = Field(200, ge=1)
-    outbox_poll_interval_seconds: float = Field(0.5, gt=0)
-    outbox_max_backoff_seconds: float = Field(10.0, gt=0)
+    outbox_batch_size: int = Field(200, ge=1, description="events the relay sends per round")
+    outbox_poll_interval_seconds: float = Field(
+        0.5, gt=0, description="relay poll when idle (a commit wakes it at once)"
+    )
+    outbox_max_backoff_seconds: float = Field(
+        10.0, gt=0, description="longest relay pause while Kafka is unreachable"
+    )
 
     consumer_max_attempts: int = Field(3, ge=1, description="tries before a dead letter")
-    consumer_retry_backoff_seconds: float = Field(0.2, ge=0)
+    consumer_retry_backoff_seconds: float = Field(
+        0.2, ge=0, description="first pause between tries; doubles each time"
+    )
 
     keycloak_url: str | None = Field(None, description="e.g. https://sso.example.org")
     keycloak_realm: str | None = Field(None, description="default: opi-<country>")
-    keycloak_client_id: str = "opi-platform"
+    keycloak_client_id: str = Field("opi-platform", description="the platform's client")
     auth_issuer: str | None = Field(None, description="default: <keycloak_url>/realms/<realm>")
     auth_audience: str | None = Field(None, description="required 'aud' claim, if set")
     auth_jwks_file: Path | None = Field(
         None, description="development: trust the keys in this JWKS file instead of Keycloak"
     )
-    auth_leeway_seconds: int = Field(30, ge=0)
+    auth_leeway_seconds: int = Field(30, ge=0, description="clock skew allowed on exp")
 
-    telemetry_exporter: Literal["none", "console", "otlp"] = "none"
+    telemetry_exporter: Literal["none", "console", "otlp"] = Field(
+        "none", description="where traces go"
+    )
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP traces endpoint")
-    log_level: str = "INFO"
+    log_level: str = Field("INFO", description="uvicorn log level")
 
     @field_validator("country")
     @classmethod
