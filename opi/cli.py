@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import typer
@@ -45,6 +46,34 @@ def dev(
     from opi.dev_stack import DevStack
 
     DevStack(Settings(country=country), kafka_port=kafka_port, free_ports=free_ports).run()
+
+
+dead_letters = typer.Typer(help="Inspect and replay dead letters (<topic>.dlq).")
+app.add_typer(dead_letters, name="dead-letters")
+
+
+@dead_letters.command("show")
+def show_dead_letters(topic: Annotated[str, typer.Argument(help="the origin topic")]) -> None:
+    """Print each dead letter of TOPIC as a JSON line: reason, origin, ids."""
+    from opi import dead_letters as dlq
+
+    letters = asyncio.run(dlq.read_dead_letters(Settings().kafka_bootstrap_servers, topic))
+    typer.echo(dlq.render(letters) if letters else f"no dead letters for {topic}")
+
+
+@dead_letters.command("replay")
+def replay_dead_letters(
+    topic: Annotated[str, typer.Argument(help="the origin topic")],
+    offset: Annotated[list[int] | None, typer.Option(help="only these DLQ offsets")] = None,
+) -> None:
+    """Send dead letters of TOPIC back to it, as they first arrived (after a fix)."""
+    from opi import dead_letters as dlq
+
+    bootstrap = Settings().kafka_bootstrap_servers
+    letters = asyncio.run(dlq.read_dead_letters(bootstrap, topic))
+    chosen = [letter for letter in letters if not offset or letter.offset in offset]
+    sent = asyncio.run(dlq.replay(bootstrap, chosen))
+    typer.echo(f"replayed {sent} dead letter(s) to {topic}")
 
 
 @app.command()

@@ -81,6 +81,10 @@ class DevStack:
             "OPI_HTTP_PORT": str(self.ports[name]),
             "OPI_KAFKA_BOOTSTRAP_SERVERS": self.broker.bootstrap_servers,
             "OPI_AUTH_JWKS_FILE": str(jwks),
+            # Tansu holds every fetch for the full wait, even when data is there
+            "OPI_KAFKA_FETCH_MAX_WAIT_MS": "10",
+            "OPI_KAFKA_SESSION_TIMEOUT_MS": "2000",
+            "OPI_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
         }
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child process
         return subprocess.Popen(

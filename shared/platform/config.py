@@ -43,6 +43,9 @@ class Settings(BaseSettings):
         10_000, ge=1000, description="consumer-group session; a group join waits about half"
     )
     kafka_heartbeat_interval_ms: int = Field(3_000, ge=100, description="consumer heartbeat")
+    kafka_fetch_max_wait_ms: int = Field(
+        500, ge=0, description="longest a fetch waits for data (the embedded broker always waits)"
+    )
     kafka_request_timeout_ms: int = Field(15_000, ge=500, description="produce/metadata timeout")
 
     outbox_batch_size: int = Field(200, ge=1, description="events the relay sends per round")

@@ -43,7 +43,11 @@ def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    # SQLite has one writer: a single pooled connection queues requests fairly, where
+    # several would race for the file lock and sleep in its busy handler
+    engine = create_async_engine(
+        url, echo=echo, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
+    )
 
     # WAL lets readers go on while the outbox relay writes; foreign keys are off by default.
     @event.listens_for(engine.sync_engine, "connect")

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HTTP_DURATION = Histogram(
     "opi_http_request_duration_seconds",
@@ -49,7 +50,7 @@ def add_common_routes(
         return asyncapi()
 
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
-    app.middleware("http")(_request_metrics(service))
+    app.add_middleware(RequestMetrics, service=service)
 
 
 async def _validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -60,24 +61,33 @@ async def _validation_error(_request: Request, error: RequestValidationError) ->
     return JSONResponse({"detail": jsonable_encoder(details)}, status_code=422)
 
 
-def _request_metrics(
-    service: str,
-) -> Callable[[Request, Callable[[Request], Awaitable[Response]]], Awaitable[Response]]:
-    async def middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+class RequestMetrics:
+    """Pure ASGI middleware (cheaper than a BaseHTTPMiddleware on the hot path) timing each
+    request by its route template."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
         started = time.perf_counter()
-        response = await call_next(request)
-        HTTP_DURATION.labels(
-            service, request.method, _route_template(request), str(response.status_code)
-        ).observe(time.perf_counter() - started)
-        return response
+        status = "500"
 
-    return middleware
+        async def send_and_record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = str(message["status"])
+            await send(message)
 
-
-def _route_template(request: Request) -> str:
-    # the template, never the raw path: case ids would explode the label's cardinality;
-    # routing records the matched route in the (shared) scope
-    route = request.scope.get("route")
-    return getattr(route, "path", "unmatched")
+        try:
+            await self.app(scope, receive, send_and_record)
+        finally:
+            # the template, never the raw path: case ids would explode the label's cardinality;
+            # routing records the matched route in the (shared) scope
+            route = getattr(scope.get("route"), "path", "unmatched")
+            HTTP_DURATION.labels(self.service, scope["method"], route, status).observe(
+                time.perf_counter() - started
+            )

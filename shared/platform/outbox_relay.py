@@ -72,7 +72,10 @@ class OutboxRelay:
                 return 0, True
             outcomes = await self._publish_batch(batch)
             sent = self._record(batch, outcomes)
-        await self._refresh_pending_gauge()
+        if len(batch) < self._batch_size:
+            PENDING.set(len(batch) - sent)  # the batch held every pending event
+        else:
+            await self._refresh_pending_gauge()
         return sent, sent == len(batch)
 
     async def _claim(self, session: AsyncSession) -> list[OutboxMessage]:

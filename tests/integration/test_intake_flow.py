@@ -3,6 +3,7 @@ does over HTTP, and what a separate plain Kafka consumer sees."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -212,3 +213,19 @@ async def test_roles_and_tokens(intake: Intake, token_for) -> None:
         assert (await supervisor.get("/cases")).status_code == 200
     async with intake.service.client(coordinator) as other_role:
         assert (await other_role.get("/cases")).status_code == 403
+
+
+async def test_concurrent_retries_with_one_key_create_one_case(intake: Intake, kafka) -> None:
+    key = {"Idempotency-Key": "flaky-uplink-retry-0042"}
+    async with intake.service.client(intake.officer) as http:
+        responses = await asyncio.gather(
+            *(http.post("/cases", json=REGISTRATION, headers=key) for _ in range(6))
+        )
+    assert {r.status_code for r in responses} == {201}, [r.text for r in responses]
+    case_ids = {r.json()["case_id"] for r in responses}
+    assert len(case_ids) == 1
+    (case_id,) = case_ids
+    async with TopicReader(kafka.bootstrap_servers, "child-registered") as reader:
+        await reader.read_until(_for_case(case_id))
+        records = await reader.read_for(1.0)
+    assert sum(r.key == case_id.encode() for r in records) == 1
