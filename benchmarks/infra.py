@@ -8,16 +8,13 @@ import contextlib
 import os
 import sys
 import time
-import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import httpx
-from sqlalchemy.engine import make_url
 
 from shared.platform.config import Settings
 from shared.platform.dev_identity import ensure_signing_key, mint_token
+from shared.platform.dev_postgres import postgres_database as throwaway_postgres
 from shared.platform.embedded_broker import free_port
 
 OFFICER_ROLE = "opi-officer"
@@ -25,24 +22,8 @@ COUNTRY = "MX"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-@contextlib.asynccontextmanager
-async def postgres_database(admin_dsn: str) -> AsyncIterator[str]:
-    """A database of its own, dropped afterwards; yields its SQLAlchemy asyncpg URL."""
-    name = f"opi_bench_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(admin_dsn)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    try:
-        url = make_url(admin_dsn).set(drivername="postgresql+asyncpg", database=name)
-        yield url.render_as_string(hide_password=False)
-    finally:
-        connection = await asyncpg.connect(admin_dsn)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
+def postgres_database(admin_dsn: str) -> contextlib.AbstractAsyncContextManager[str]:
+    return throwaway_postgres(admin_dsn, prefix="opi_bench")
 
 
 def officer_token(data_dir: Path) -> tuple[Path, str]:

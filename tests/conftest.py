@@ -4,12 +4,10 @@ databases, real HTTP servers on free ports, and development tokens."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 import uvicorn
@@ -17,9 +15,8 @@ from fastapi import FastAPI
 
 from shared.platform.config import Settings
 from shared.platform.dev_identity import ensure_signing_key, mint_token
+from shared.platform.dev_postgres import postgres_database
 from shared.platform.embedded_broker import EmbeddedBroker, free_port
-
-POSTGRES_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @pytest.fixture(scope="session")
@@ -36,33 +33,14 @@ def own_kafka() -> Iterator[EmbeddedBroker]:
     broker.stop()
 
 
-async def create_postgres_database() -> str:
-    name = f"opi_test_{uuid.uuid4().hex[:12]}"
-    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN)
-    try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return name
-
-
-async def drop_postgres_database(name: str) -> None:
-    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """Each database-dependent test runs on SQLite and on the real PostgreSQL."""
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'service.db'}"
         return
-    name = await create_postgres_database()
-    yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    await drop_postgres_database(name)
+    async with postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import copy
+from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
+
+from shared.contracts.catalogue import SHELTER_ASSIGNED_V1
+from shared.contracts.envelope import OutgoingEvent, render
+from shared.contracts.shelter_assigned import ShelterAssignedV1
 
 REGISTRATION: dict[str, Any] = {
     "child": {
@@ -42,3 +48,22 @@ def registration(**child_changes: Any) -> dict[str, Any]:
 
 def screening(**changes: Any) -> dict[str, Any]:
     return {**copy.deepcopy(SCREENING), **changes}
+
+
+def shelter_assigned(case_id: str, shelter_name: str = "Albergue Tapachula") -> OutgoingEvent:
+    """A shelter-assigned event as the referral service would publish it."""
+    now = datetime.now(UTC)
+    payload = ShelterAssignedV1(
+        case_id=case_id,
+        placement_id=uuid4(),
+        country="MX",
+        shelter_id=uuid4(),
+        shelter_name=shelter_name,
+        authority="DIF",
+        admin1="MX-CHP",
+        reason="nearest shelter accepting girls 12-17",
+        assigned_at=now,
+    )
+    return render(
+        SHELTER_ASSIGNED_V1, payload, source="/opi/mx/referral", subject=case_id, time=now
+    )

@@ -64,7 +64,7 @@ def screening_completed(case: Case, screening: Screening) -> ScreeningCompletedV
         screening_id=screening.id,
         country=case.country,
         sequence=screening.sequence,
-        rescreening=screening.sequence > 1,
+        rescreening=screening.rescreening,
         screened_at=screening.screened_at,
         registered_at=case.registered_at,
         international_protection_need=screening.international_protection_need,

@@ -118,6 +118,14 @@ class Screening(Base):
     trafficking_suspected: Mapped[bool] = mapped_column(Boolean)
     protection_flags: Mapped[list[str]] = mapped_column(JSON)
 
+    @property
+    def screening_id(self) -> UUID:
+        return self.id
+
+    @property
+    def rescreening(self) -> bool:
+        return self.sequence > 1
+
 
 class IdempotencyKey(Base):
     """A registration retried with the same ``Idempotency-Key`` returns the first result."""

@@ -8,27 +8,7 @@ from services.intake.schemas import CaseOut, CaseSummary, ChildOut, PlacementOut
 
 
 def screening_out(screening: Screening) -> ScreeningOut:
-    return ScreeningOut(
-        screening_id=screening.id,
-        case_id=screening.case_id,
-        sequence=screening.sequence,
-        rescreening=screening.sequence > 1,
-        screened_at=screening.screened_at,
-        screened_by=screening.screened_by,
-        asylum_intent=screening.asylum_intent,
-        fear_of_return=screening.fear_of_return,
-        trafficking_indicators=screening.trafficking_indicators,
-        violence_indicators=screening.violence_indicators,
-        health_needs=screening.health_needs,
-        pregnant=screening.pregnant,
-        family_in_destination=screening.family_in_destination,
-        risk_level=screening.risk_level,
-        recommendations=screening.recommendations,
-        interview_notes=screening.interview_notes,
-        international_protection_need=screening.international_protection_need,
-        trafficking_suspected=screening.trafficking_suspected,
-        protection_flags=screening.protection_flags,
-    )
+    return ScreeningOut.model_validate(screening, from_attributes=True)
 
 
 def _summary_fields(case: Case) -> dict:

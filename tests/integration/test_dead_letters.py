@@ -5,37 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
 from uuid import uuid4
 
 from services.intake.main import create_app
-from shared.contracts.catalogue import SHELTER_ASSIGNED_V1
-from shared.contracts.envelope import render
-from shared.contracts.shelter_assigned import ShelterAssignedV1
 from tests.conftest import RunningService
-from tests.intake_fixtures import REGISTRATION
+from tests.intake_fixtures import REGISTRATION, shelter_assigned
 from tests.kafka_helpers import TopicReader, headers_of, produce
 
 
 def _assignment(case_id: str) -> tuple[bytes, dict[str, str]]:
-    payload = ShelterAssignedV1(
-        case_id=case_id,
-        placement_id=uuid4(),
-        country="MX",
-        shelter_id=uuid4(),
-        shelter_name="Albergue Tapachula",
-        authority="DIF",
-        admin1="MX-CHP",
-        reason="nearest shelter accepting girls 12-17",
-        assigned_at=datetime.now(UTC),
-    )
-    event = render(
-        SHELTER_ASSIGNED_V1,
-        payload,
-        source="/opi/mx/referral",
-        subject=case_id,
-        time=datetime.now(UTC),
-    )
+    event = shelter_assigned(case_id)
     return event.body, event.headers
 
 

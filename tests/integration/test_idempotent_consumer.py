@@ -3,7 +3,6 @@ transaction, so a redelivered event is skipped and a failed one leaves no trace.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
@@ -12,12 +11,11 @@ from sqlalchemy import func, select
 
 from services.intake import models
 from shared.contracts.catalogue import SHELTER_ASSIGNED_V1
-from shared.contracts.envelope import render
-from shared.contracts.shelter_assigned import ShelterAssignedV1
 from shared.platform.db import create_engine, session_factory
 from shared.platform.dead_letter import PoisonMessage
 from shared.platform.inbox import ProcessedEvent, handle_once
 from shared.platform.migrations import upgrade_to_head
+from tests.intake_fixtures import shelter_assigned
 
 MIGRATIONS = Path(models.__file__).parent / "migrations"
 
@@ -31,26 +29,7 @@ async def sessions(database_url):
 
 
 def _headers() -> dict[str, str]:
-    case_id = uuid4()
-    payload = ShelterAssignedV1(
-        case_id=case_id,
-        placement_id=uuid4(),
-        country="MX",
-        shelter_id=uuid4(),
-        shelter_name="Casa Hogar",
-        authority="DIF",
-        admin1="MX-CHP",
-        reason="nearest",
-        assigned_at=datetime.now(UTC),
-    )
-    event = render(
-        SHELTER_ASSIGNED_V1,
-        payload,
-        source="/opi/mx/referral",
-        subject=str(case_id),
-        time=datetime.now(UTC),
-    )
-    return event.headers
+    return shelter_assigned(str(uuid4()), "Casa Hogar").headers
 
 
 async def test_a_redelivered_event_is_applied_once(sessions) -> None:

@@ -14,34 +14,7 @@ from pydantic import BaseModel, ValidationError
 from services.intake import rules
 from services.intake.schemas import ChildIn, RegistrationIn, ScreeningIn
 from shared.contracts.enums import Accompaniment, RiskLevel, Sex, TraffickingIndicator
-
-REGISTRATION: dict[str, Any] = {
-    "child": {
-        "given_names": "Ana Lucía",
-        "family_names": "Pérez López",
-        "sex": "female",
-        "date_of_birth": "2011-03-14",
-        "date_of_birth_estimated": False,
-        "nationalities": ["GT"],
-        "languages": ["es"],
-    },
-    "accompaniment": "unaccompanied",
-    "detected_at": "2026-11-20T14:30:00-06:00",
-    "detection_place": {"admin1": "MX-CHP", "point": "Ciudad Hidalgo"},
-    "family_contacts": [
-        {"name": "María López", "relationship": "mother", "phone": "+50255551234", "country": "GT"}
-    ],
-}
-
-SCREENING: dict[str, Any] = {
-    "asylum_intent": False,
-    "fear_of_return": False,
-    "trafficking_indicators": [],
-    "violence_indicators": [],
-    "health_needs": [],
-    "risk_level": "low",
-    "interview_notes": "Travelling to join her mother.",
-}
+from tests.intake_fixtures import REGISTRATION, SCREENING
 
 
 def registration(change: Callable[[dict[str, Any]], object] | None = None) -> dict[str, Any]:
