@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shared.platform.audit import AuditEntry
 from shared.platform.db import Base, UtcDateTime
 from shared.platform.inbox import ProcessedEvent
 from shared.platform.outbox import OutboxMessage
@@ -137,17 +138,3 @@ class IdempotencyKey(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-
-
-class AuditEntry(Base):
-    """Append-only (enforced by database triggers): who read or changed which case, when."""
-
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
-    actor: Mapped[str] = mapped_column(String(200))
-    roles: Mapped[list[str]] = mapped_column(JSON)
-    action: Mapped[str] = mapped_column(String(50))
-    case_id: Mapped[UUID | None] = mapped_column(Uuid, index=True)
-    detail: Mapped[dict[str, Any]] = mapped_column(JSON)

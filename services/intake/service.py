@@ -12,11 +12,12 @@ from uuid import UUID, uuid4
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import audit, events, rules
+from services.intake import events, rules
 from services.intake.models import Case, CaseNationality, IdempotencyKey, Screening
 from services.intake.schemas import RegistrationIn, ScreeningIn
 from shared.contracts.enums import CaseStatus
 from shared.contracts.shelter_assigned import ShelterAssignedV1
+from shared.platform import audit
 from shared.platform.auth import Principal
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from shared.platform.audit import drop_append_only, make_append_only
 from shared.platform.db import UtcDateTime
 
 revision: str = "0001"
@@ -171,32 +172,11 @@ def upgrade() -> None:
     with op.batch_alter_table("screenings", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_screenings_case_id"), ["case_id"], unique=False)
 
-    _make_audit_log_append_only()
-
-
-def _make_audit_log_append_only() -> None:
-    # the audit trail must survive a careless or malicious UPDATE/DELETE by the application
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            "BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$"
-        )
-        op.execute(
-            "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
-            "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
-        )
-        return
-    for event in ("UPDATE", "DELETE"):
-        op.execute(
-            f"CREATE TRIGGER audit_log_no_{event.lower()} BEFORE {event} ON audit_log "
-            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-        )
+    make_append_only()
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS audit_log_append_only ON audit_log")
-        op.execute("DROP FUNCTION IF EXISTS audit_log_append_only()")
+    drop_append_only()
     with op.batch_alter_table("screenings", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_screenings_case_id"))
 
