@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 from uuid import UUID
@@ -17,6 +16,7 @@ from services.intake.schemas import CaseOut, CasePage, RegistrationIn, Screening
 from shared.contracts.codes import CountryCode
 from shared.contracts.enums import Accompaniment, CaseStatus
 from shared.platform.auth import Principal, require_roles
+from shared.platform.http_deps import Session, not_found, unprocessable, utc_now
 
 OPI_OFFICER = "opi-officer"
 SUPERVISOR = "supervisor"
@@ -35,35 +35,13 @@ IdempotencyKeyHeader = Annotated[
 ]
 
 
-async def _session(request: Request) -> AsyncIterator[AsyncSession]:
-    async with request.app.state.sessions() as session:
-        yield session
-
-
-Session = Annotated[AsyncSession, Depends(_session)]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _unprocessable(error: service.InvalidRequest) -> HTTPException:
-    location = ["header"] if error.field == "Idempotency-Key" else ["body"]
-    return HTTPException(
-        status.HTTP_422_UNPROCESSABLE_CONTENT,
-        [
-            {
-                "loc": [*location, *error.field.split(".")],
-                "field": error.field,
-                "msg": str(error),
-                "type": "value_error",
-            }
-        ],
-    )
+    location = "header" if error.field == "Idempotency-Key" else "body"
+    return unprocessable(error.field, str(error), location=location)
 
 
 def _not_found(case_id: UUID) -> HTTPException:
-    return HTTPException(status.HTTP_404_NOT_FOUND, f"no case {case_id}")
+    return not_found(f"no case {case_id}")
 
 
 @router.post(
@@ -80,7 +58,7 @@ async def register_case(
     actor: Officer,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> CaseOut:
-    now = _now()
+    now = utc_now()
     try:
         if idempotency_key and (
             replay := await _replay(session, actor, idempotency_key, registration)
@@ -114,7 +92,7 @@ async def register_case(
 async def _replay(
     session: AsyncSession, actor: Principal, key: str, registration: RegistrationIn
 ) -> CaseOut | None:
-    case = await service.find_replay(session, actor, key, registration, now=_now())
+    case = await service.find_replay(session, actor, key, registration, now=utc_now())
     if case is None:
         return None
     await session.commit()
@@ -132,7 +110,7 @@ async def screen_case(
 ) -> ScreeningOut:
     try:
         _case, recorded = await service.record_screening(
-            session, case_id, screening, actor, now=_now()
+            session, case_id, screening, actor, now=utc_now()
         )
         await session.commit()
     except service.CaseNotFound as error:
@@ -144,7 +122,7 @@ async def screen_case(
 @router.get("/cases/{case_id}", response_model=CaseOut, summary="Read one case")
 async def read_case(case_id: UUID, session: Session, actor: Reader) -> CaseOut:
     try:
-        case = await service.get_case(session, case_id, actor, now=_now())
+        case = await service.get_case(session, case_id, actor, now=utc_now())
         await session.commit()
     except service.CaseNotFound as error:
         raise _not_found(case_id) from error
@@ -171,7 +149,7 @@ async def list_cases(
         registered_before=_day_start(registered_to + timedelta(days=1) if registered_to else None),
     )
     cases, total = await service.list_cases(
-        session, case_filter, actor, limit=limit, offset=offset, now=_now()
+        session, case_filter, actor, limit=limit, offset=offset, now=utc_now()
     )
     await session.commit()
     return CasePage(

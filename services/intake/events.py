@@ -11,9 +11,9 @@ from services.intake.models import Case, Screening
 from shared.contracts.catalogue import CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1, EventContract
 from shared.contracts.child import ChildIdentity, DetectionPlace
 from shared.contracts.child_registered import ChildRegisteredV1
-from shared.contracts.envelope import render, source_of
+from shared.contracts.envelope import source_of
 from shared.contracts.screening_completed import ScreeningCompletedV1
-from shared.platform.outbox import enqueue
+from shared.platform import outbox
 
 SERVICE = "intake"
 
@@ -84,10 +84,14 @@ def screening_completed(case: Case, screening: Screening) -> ScreeningCompletedV
 def stage(
     session: AsyncSession, contract: EventContract, payload: BaseModel, case: Case, at: datetime
 ) -> None:
-    event = render(
-        contract, payload, source=source_of(case.country, SERVICE), subject=str(case.id), time=at
+    outbox.stage(
+        session,
+        contract,
+        payload,
+        source=source_of(case.country, SERVICE),
+        subject=str(case.id),
+        at=at,
     )
-    enqueue(session, event)
 
 
 def stage_child_registered(session: AsyncSession, case: Case) -> None:

@@ -9,6 +9,11 @@ from pydantic import BaseModel
 
 from shared.contracts import topics
 from shared.contracts.child_registered import ChildRegisteredV1
+from shared.contracts.placement import PlacementPendingV1, PlacementReleasedV1
+from shared.contracts.protection_referral import (
+    ProtectionReferralMadeV1,
+    ProtectionReferralUpdatedV1,
+)
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 
@@ -34,5 +39,30 @@ SHELTER_ASSIGNED_V1: Final = EventContract(
     f"{TYPE_PREFIX}.shelter-assigned.v1", topics.SHELTER_ASSIGNED, ShelterAssignedV1
 )
 
-ALL_CONTRACTS: Final = (CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1, SHELTER_ASSIGNED_V1)
+PLACEMENT_PENDING_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.placement-pending.v1", topics.PLACEMENT_PENDING, PlacementPendingV1
+)
+PLACEMENT_RELEASED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.placement-released.v1", topics.PLACEMENT_RELEASED, PlacementReleasedV1
+)
+PROTECTION_REFERRAL_MADE_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.protection-referral-made.v1",
+    topics.PROTECTION_REFERRAL_MADE,
+    ProtectionReferralMadeV1,
+)
+PROTECTION_REFERRAL_UPDATED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.protection-referral-updated.v1",
+    topics.PROTECTION_REFERRAL_UPDATED,
+    ProtectionReferralUpdatedV1,
+)
+
+ALL_CONTRACTS: Final = (
+    CHILD_REGISTERED_V1,
+    SCREENING_COMPLETED_V1,
+    SHELTER_ASSIGNED_V1,
+    PLACEMENT_PENDING_V1,
+    PLACEMENT_RELEASED_V1,
+    PROTECTION_REFERRAL_MADE_V1,
+    PROTECTION_REFERRAL_UPDATED_V1,
+)
 BY_TYPE: Final = {contract.type: contract for contract in ALL_CONTRACTS}

@@ -21,3 +21,6 @@ class ShelterAssignedV1(EventModel):
     admin1: SubdivisionCode
     reason: str = Field(min_length=1, max_length=500)
     assigned_at: datetime
+    specialised: bool = Field(False, description="a shelter for presumed trafficking victims")
+    manual: bool = Field(False, description="chosen by a coordinator, not by the rules")
+    previous_shelter_id: UUID | None = Field(None, description="set on a transfer")

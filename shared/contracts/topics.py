@@ -7,6 +7,10 @@ from typing import Final
 CHILD_REGISTERED: Final = "child-registered"
 SCREENING_COMPLETED: Final = "screening-completed"
 SHELTER_ASSIGNED: Final = "shelter-assigned"
+PLACEMENT_PENDING: Final = "placement-pending"
+PLACEMENT_RELEASED: Final = "placement-released"
+PROTECTION_REFERRAL_MADE: Final = "protection-referral-made"
+PROTECTION_REFERRAL_UPDATED: Final = "protection-referral-updated"
 
 DEAD_LETTER_SUFFIX: Final = ".dlq"
 
@@ -15,4 +19,12 @@ def dead_letter_topic(topic: str) -> str:
     return f"{topic}{DEAD_LETTER_SUFFIX}"
 
 
-NATIONAL_TOPICS: Final = (CHILD_REGISTERED, SCREENING_COMPLETED, SHELTER_ASSIGNED)
+NATIONAL_TOPICS: Final = (
+    CHILD_REGISTERED,
+    SCREENING_COMPLETED,
+    SHELTER_ASSIGNED,
+    PLACEMENT_PENDING,
+    PLACEMENT_RELEASED,
+    PROTECTION_REFERRAL_MADE,
+    PROTECTION_REFERRAL_UPDATED,
+)

@@ -61,6 +61,16 @@ class Settings(BaseSettings):
         0.2, ge=0, description="first pause between tries; doubles each time"
     )
 
+    referral_targets_file: Path | None = Field(
+        None, description="referral: TOML of refugee-commission and prosecutor targets per country"
+    )
+    referral_seed_file: Path | None = Field(
+        None, description="referral: TOML of shelters loaded when the registry is empty"
+    )
+    placement_sweep_interval_seconds: float = Field(
+        5.0, gt=0, description="referral: how often pending placements are retried"
+    )
+
     keycloak_url: str | None = Field(None, description="e.g. https://sso.example.org")
     keycloak_realm: str | None = Field(None, description="default: opi-<country>")
     keycloak_client_id: str = Field("opi-platform", description="the platform's client")

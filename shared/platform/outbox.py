@@ -8,11 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from opentelemetry import propagate
+from pydantic import BaseModel
 from sqlalchemy import JSON, Index, Integer, LargeBinary, String, Text, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.contracts.envelope import OutgoingEvent
+from shared.contracts.catalogue import EventContract
+from shared.contracts.envelope import OutgoingEvent, render
 from shared.platform.db import Base, UtcDateTime
 
 
@@ -57,6 +59,19 @@ def enqueue(session: AsyncSession, event: OutgoingEvent) -> OutboxMessage:
     )
     session.add(message)
     return message
+
+
+def stage(
+    session: AsyncSession,
+    contract: EventContract,
+    payload: BaseModel,
+    *,
+    source: str,
+    subject: str,
+    at: datetime,
+) -> OutboxMessage:
+    """Render an event (``subject`` and Kafka key: the case id) and stage it in the outbox."""
+    return enqueue(session, render(contract, payload, source=source, subject=subject, time=at))
 
 
 def now() -> datetime:

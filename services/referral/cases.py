@@ -1,0 +1,101 @@
+"""The referral service's view of a case, kept from intake's events in whatever order and
+however often they arrive: the newest screening wins, child details fill in once known."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.referral.models import CaseRelation, ReferralCase
+from services.referral.placement_rules import Need
+from shared.contracts.child_registered import ChildRegisteredV1
+from shared.contracts.screening_completed import ScreeningCompletedV1
+
+
+async def locked_case(session: AsyncSession, case_id: UUID) -> ReferralCase | None:
+    return await session.scalar(
+        select(ReferralCase).where(ReferralCase.case_id == case_id).with_for_update()
+    )
+
+
+def need_of(case: ReferralCase) -> Need:
+    return Need(
+        age_group=case.age_group,
+        sex=case.sex,
+        admin1=case.admin1,
+        latitude=case.latitude,
+        longitude=case.longitude,
+        needs_specialised=case.trafficking_suspected,
+    )
+
+
+async def record_registration(session: AsyncSession, event: ChildRegisteredV1) -> ReferralCase:
+    case = await locked_case(session, event.case_id)
+    if case is None:
+        case = _new_case(event.case_id, event)
+        session.add(case)
+    await session.flush()
+    relations = {("sibling", str(sibling)) for sibling in event.sibling_case_ids}
+    relations |= {("phone", contact.phone) for contact in event.family_contacts if contact.phone}
+    known = await session.scalars(select(CaseRelation).where(CaseRelation.case_id == case.case_id))
+    for kind, value in relations - {(r.kind, r.value) for r in known}:
+        session.add(CaseRelation(case_id=case.case_id, kind=kind, value=value))
+    await session.flush()
+    return case
+
+
+async def record_screening(
+    session: AsyncSession, event: ScreeningCompletedV1
+) -> tuple[ReferralCase, bool]:
+    """Returns the case and whether this screening is the newest one seen."""
+    case = await locked_case(session, event.case_id)
+    if case is None:
+        case = _new_case(event.case_id, event)
+        session.add(case)
+    newest = event.sequence > case.screening_sequence
+    if newest:
+        case.screening_sequence = event.sequence
+        case.trafficking_suspected = event.trafficking_suspected
+        case.international_protection_need = event.international_protection_need
+    await session.flush()
+    return case, newest
+
+
+def _new_case(case_id: UUID, event: ChildRegisteredV1 | ScreeningCompletedV1) -> ReferralCase:
+    place = event.detection_place
+    return ReferralCase(
+        case_id=case_id,
+        age_group=event.child.age_group,
+        sex=event.child.sex,
+        nationalities=list(event.child.nationalities),
+        admin1=place.admin1,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        registered_at=event.registered_at,
+        screening_sequence=0,
+        trafficking_suspected=False,
+        international_protection_need=False,
+        closed=False,
+    )
+
+
+async def sibling_case_ids(session: AsyncSession, case_id: UUID) -> set[UUID]:
+    """Siblings: linked by intake either way, or sharing a family contact's phone."""
+    own = (
+        await session.execute(
+            select(CaseRelation.kind, CaseRelation.value).where(CaseRelation.case_id == case_id)
+        )
+    ).all()
+    linked = {UUID(value) for kind, value in own if kind == "sibling"}
+    phones = [value for kind, value in own if kind == "phone"]
+    related = select(CaseRelation.case_id).where(
+        CaseRelation.case_id != case_id,
+        or_(
+            and_(CaseRelation.kind == "sibling", CaseRelation.value == str(case_id)),
+            and_(CaseRelation.kind == "phone", CaseRelation.value.in_(phones)),
+        ),
+    )
+    linked.update(await session.scalars(related))
+    return linked

@@ -1,0 +1,116 @@
+"""Kafka side of referral: it places a child as soon as it learns of them (child-registered),
+re-evaluates and refers on every newer screening (screening-completed), and declares what it
+publishes so that its AsyncAPI document shows it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+from faststream import Context
+from faststream.kafka import KafkaBroker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.referral import cases, placements, referrals
+from services.referral.referrals import Target
+from shared.contracts.catalogue import (
+    CHILD_REGISTERED_V1,
+    PLACEMENT_PENDING_V1,
+    PLACEMENT_RELEASED_V1,
+    PROTECTION_REFERRAL_MADE_V1,
+    PROTECTION_REFERRAL_UPDATED_V1,
+    SCREENING_COMPLETED_V1,
+    SHELTER_ASSIGNED_V1,
+    EventContract,
+)
+from shared.contracts.child_registered import ChildRegisteredV1
+from shared.contracts.protection_referral import ReferralKind
+from shared.contracts.screening_completed import ScreeningCompletedV1
+from shared.platform.inbox import handle_once
+from shared.platform.messaging import Publisher
+
+CONSUMER = "referral"
+PUBLISHED: tuple[EventContract, ...] = (
+    SHELTER_ASSIGNED_V1,
+    PLACEMENT_PENDING_V1,
+    PLACEMENT_RELEASED_V1,
+    PROTECTION_REFERRAL_MADE_V1,
+    PROTECTION_REFERRAL_UPDATED_V1,
+)
+CONSUMED: tuple[EventContract, ...] = (CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1)
+
+
+def declare_publishers(broker: KafkaBroker) -> dict[str, Publisher]:
+    return {
+        contract.topic: broker.publisher(
+            contract.topic,
+            title=f"{contract.topic}:publish",
+            description=f"CloudEvent {contract.type} (binary mode; Kafka key = case id)",
+            schema=contract.payload,
+        )
+        for contract in PUBLISHED
+    }
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    sessions: async_sessionmaker[AsyncSession]
+    country: str
+    targets: dict[ReferralKind, Target]
+    clock: Callable[[], datetime]
+    on_change: Callable[[], None]
+
+
+def register_subscribers(broker: KafkaBroker, deps: Dependencies, options: dict[str, Any]) -> None:
+    @broker.subscriber(
+        CHILD_REGISTERED_V1.topic,
+        **options,
+        title=f"{CHILD_REGISTERED_V1.topic}:referral",
+        description="Places the child in a fitting shelter at once.",
+    )
+    async def on_child_registered(
+        event: ChildRegisteredV1, headers: Annotated[dict, Context("message.headers")]
+    ) -> None:
+        async def apply(session: AsyncSession) -> None:
+            case = await cases.record_registration(session, event)
+            await placements.ensure_placement(session, case, country=deps.country, now=deps.clock())
+
+        if await handle_once(
+            deps.sessions,
+            consumer=CONSUMER,
+            headers=headers,
+            contract=CHILD_REGISTERED_V1,
+            apply=apply,
+        ):
+            deps.on_change()
+
+    @broker.subscriber(
+        SCREENING_COMPLETED_V1.topic,
+        **options,
+        title=f"{SCREENING_COMPLETED_V1.topic}:referral",
+        description="Moves a presumed trafficking victim to a specialised shelter; refers to "
+        "the refugee commission and the prosecutor.",
+    )
+    async def on_screening_completed(
+        event: ScreeningCompletedV1, headers: Annotated[dict, Context("message.headers")]
+    ) -> None:
+        async def apply(session: AsyncSession) -> None:
+            case, newest = await cases.record_screening(session, event)
+            if not newest:
+                return  # an older screening arriving late changes nothing
+            now = deps.clock()
+            await placements.ensure_placement(session, case, country=deps.country, now=now)
+            await referrals.refer(
+                session, case, event.screening_id, deps.targets, country=deps.country, now=now
+            )
+
+        if await handle_once(
+            deps.sessions,
+            consumer=CONSUMER,
+            headers=headers,
+            contract=SCREENING_COMPLETED_V1,
+            apply=apply,
+        ):
+            deps.on_change()

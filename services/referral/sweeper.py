@@ -1,0 +1,62 @@
+"""Places pending cases as soon as a place frees up: woken after a release or a shelter
+change, and every ``placement_sweep_interval_seconds`` in case another instance freed it."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.referral import placements
+
+log = logging.getLogger(__name__)
+
+
+class PendingPlacementSweeper:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        country: str,
+        interval: float,
+        clock: Callable[[], datetime],
+        on_placed: Callable[[], None],
+    ) -> None:
+        self._sessions = sessions
+        self._country = country
+        self._interval = interval
+        self._clock = clock
+        self._on_placed = on_placed
+        self._wakeup = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.sweep()
+            except Exception:
+                log.exception("pending-placement sweep failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self._interval)
+            self._wakeup.clear()
+
+    async def sweep(self) -> int:
+        """Try every pending case, oldest first; returns how many were placed."""
+        async with self._sessions() as session:
+            case_ids = await placements.pending_case_ids(session)
+        placed = 0
+        for case_id in case_ids:
+            async with self._sessions() as session, session.begin():
+                placed += await placements.place_pending_case(
+                    session, case_id, country=self._country, now=self._clock()
+                )
+        if placed:
+            log.info("placed %d pending case(s)", placed)
+            self._on_placed()
+        return placed
