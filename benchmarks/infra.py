@@ -1,5 +1,5 @@
 """What the benchmark starts and must always stop: a throwaway PostgreSQL database and the
-intake service, run as its production entry point ``python -m opi serve intake``."""
+services (intake, referral), each run as its production entry point ``python -m opi serve``."""
 
 from __future__ import annotations
 
@@ -26,29 +26,39 @@ def postgres_database(admin_dsn: str) -> contextlib.AbstractAsyncContextManager[
     return throwaway_postgres(admin_dsn, prefix="opi_bench")
 
 
-def officer_token(data_dir: Path) -> tuple[Path, str]:
-    """The dev JWKS the service trusts, and a bearer token of an OPI officer signed for it."""
+def officer_token(data_dir: Path, role: str = OFFICER_ROLE) -> tuple[Path, str]:
+    """The dev JWKS the service trusts, and a bearer token with ``role`` signed for it."""
     settings = Settings(country=COUNTRY, data_dir=data_dir)
     jwks = ensure_signing_key(data_dir, settings.realm)
     token = mint_token(
         data_dir,
         settings.realm,
         issuer=settings.issuer,
-        subject="bench-officer",
-        roles=[OFFICER_ROLE],
-        username="bench-officer",
+        subject=f"bench-{role}",
+        roles=[role],
+        username=f"bench-{role}",
     )
     return jwks, token
 
 
-class IntakeServer:
-    """``python -m opi serve intake`` in a process of its own, configured by OPI_* variables,
-    so the load generator does not share the service's event loop."""
+class ServiceServer:
+    """``python -m opi serve <service>`` in a process of its own, configured by OPI_*
+    variables (``extra_env`` on top), so the load generator does not share its event loop."""
 
-    def __init__(self, *, database_url: str, kafka: str, data_dir: Path, jwks: Path) -> None:
+    def __init__(
+        self,
+        *,
+        database_url: str,
+        kafka: str,
+        data_dir: Path,
+        jwks: Path,
+        service: str = "intake",
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
+        self.service = service
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log_file = data_dir / f"intake-{self.port}.log"
+        self.log_file = data_dir / f"{service}-{self.port}.log"
         self._env = {
             **os.environ,
             "OPI_COUNTRY": COUNTRY,
@@ -60,17 +70,18 @@ class IntakeServer:
             "OPI_HTTP_PORT": str(self.port),
             "OPI_LOG_LEVEL": "warning",
             "OPI_TELEMETRY_EXPORTER": "none",
+            **(extra_env or {}),
         }
         self._process: asyncio.subprocess.Process | None = None
 
-    async def start(self, within: float = 60.0) -> IntakeServer:
+    async def start(self, within: float = 60.0) -> ServiceServer:
         with self.log_file.open("ab") as log:
             self._process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
                 "opi",
                 "serve",
-                "intake",
+                self.service,
                 cwd=REPO_ROOT,
                 env=self._env,
                 stdout=log,
@@ -85,12 +96,12 @@ class IntakeServer:
         async with httpx.AsyncClient(base_url=self.url, timeout=2) as client:
             while True:
                 if self._process is not None and self._process.returncode is not None:
-                    raise RuntimeError(f"intake exited at start-up:\n{self.log_tail()}")
+                    raise RuntimeError(f"{self.service} exited at start-up:\n{self.log_tail()}")
                 with contextlib.suppress(httpx.HTTPError):
                     if (await client.get("/health")).status_code == 200:
                         return
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"intake not healthy after {within}s:\n{self.log_tail()}")
+                    raise TimeoutError(f"{self.service} not healthy after {within}s:\n{self.log_tail()}")
                 await asyncio.sleep(0.1)
 
     async def stop(self) -> None:
@@ -121,7 +132,7 @@ class IntakeServer:
         except OSError:
             return "(no log)"
 
-    async def __aenter__(self) -> IntakeServer:
+    async def __aenter__(self) -> ServiceServer:
         try:
             return await self.start()
         except BaseException:

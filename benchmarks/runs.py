@@ -11,7 +11,7 @@ from typing import Any
 
 from benchmarks.delivery import DeliveryTracker, Headers
 from benchmarks.http_load import LoadResult, client, register_all
-from benchmarks.infra import IntakeServer, officer_token, postgres_database
+from benchmarks.infra import ServiceServer, officer_token, postgres_database
 from benchmarks.stats import latency_ms, per_second
 from benchmarks.workload import encoded_bodies
 from shared.contracts.topics import CHILD_REGISTERED
@@ -51,7 +51,7 @@ async def registration_run(
                 postgres_database(options.postgres_admin_dsn)
             )
         server = await stack.enter_async_context(
-            IntakeServer(database_url=database_url, kafka=kafka, data_dir=data_dir, jwks=jwks)
+            ServiceServer(database_url=database_url, kafka=kafka, data_dir=data_dir, jwks=jwks)
         )
         tracker = await stack.enter_async_context(
             DeliveryTracker(kafka, CHILD_REGISTERED, fetch_max_wait_ms=options.fetch_max_wait_ms)

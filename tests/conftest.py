@@ -4,6 +4,7 @@ databases, real HTTP servers on free ports, and development tokens."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,30 @@ def own_kafka() -> Iterator[EmbeddedBroker]:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+def backend(request: pytest.FixtureRequest) -> str:
     """Each database-dependent test runs on SQLite and on the real PostgreSQL."""
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'service.db'}"
-        return
-    async with postgres_database() as url:
-        yield url
+    return request.param
+
+
+@pytest.fixture
+async def new_database(backend: str, tmp_path: Path) -> AsyncIterator[Callable[[], Any]]:
+    """Makes as many databases of the test's backend as it needs (one per service)."""
+    async with contextlib.AsyncExitStack() as stack:
+        count = 0
+
+        async def _new() -> str:
+            nonlocal count
+            count += 1
+            if backend == "sqlite":
+                return f"sqlite+aiosqlite:///{tmp_path / f'service-{count}.db'}"
+            return await stack.enter_async_context(postgres_database())
+
+        yield _new
+
+
+@pytest.fixture
+async def database_url(new_database: Callable[[], Any]) -> str:
+    return await new_database()
 
 
 @pytest.fixture

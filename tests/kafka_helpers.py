@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+
+from shared.contracts.envelope import OutgoingEvent
 
 
 class TopicReader:
@@ -76,5 +78,24 @@ async def produce(
         await producer.send_and_wait(
             topic, value, key=key, headers=[(k, v.encode()) for k, v in headers.items()]
         )
+    finally:
+        await producer.stop()
+
+
+async def produce_events(bootstrap_servers: str, events: Iterable[OutgoingEvent]) -> None:
+    """Publish rendered CloudEvents as a producing service would (key = case id)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, acks="all")
+    await producer.start()
+    try:
+        futures = [
+            await producer.send(
+                event.topic,
+                event.body,
+                key=event.key.encode(),
+                headers=[(k, v.encode()) for k, v in event.headers.items()],
+            )
+            for event in events
+        ]
+        await asyncio.gather(*futures)
     finally:
         await producer.stop()
