@@ -71,10 +71,13 @@ class DeliveryTracker:
             remaining = deadline - time.perf_counter()
             if not missing or remaining <= 0:
                 return missing
-            if self._task is not None and self._task.done():
-                self._task.result()  # the consumer died: raise its error
+            self.raise_if_failed()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._arrived.wait(), timeout=min(remaining, 1.0))
+
+    def raise_if_failed(self) -> None:
+        if self._task is not None and self._task.done():
+            self._task.result()  # the consumer died: raise its error
 
     async def stop(self) -> None:
         if self._task is not None:

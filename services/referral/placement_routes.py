@@ -143,7 +143,7 @@ async def list_pending(session: Session, actor: Reader) -> list[PendingCaseOut]:
     query = (
         select(ReferralCase)
         .where(ReferralCase.pending_since.is_not(None), ReferralCase.closed.is_(False))
-        .order_by(ReferralCase.pending_since)
+        .order_by(ReferralCase.pending_since, ReferralCase.case_id)
     )
     return [PendingCaseOut.model_validate(case) for case in await session.scalars(query)]
 

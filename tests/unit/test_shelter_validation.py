@@ -1,0 +1,295 @@
+"""Validation of the referral API's request bodies: what FastAPI answers with 422."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from services.referral.schemas import (
+    PlacementIn,
+    ReferralStatusIn,
+    ReleaseIn,
+    ShelterIn,
+    ShelterPatch,
+)
+from shared.contracts.enums import AgeGroup, Sex
+from shared.contracts.placement import ReleaseReason
+from shared.contracts.protection_referral import ReferralStatus
+
+
+def valid_shelter(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": "Albergue Temporal DIF Tapachula",
+        "authority": "DIF",
+        "admin1": "MX-CHP",
+        "latitude": 14.9056,
+        "longitude": -92.2630,
+        "age_groups": ["0-11", "12-17"],
+        "sexes": ["female", "male"],
+        "trafficking_specialised": False,
+        "capacity": 6,
+    }
+    body.update(changes)
+    return body
+
+
+def error_locs(model: type[BaseModel], body: dict[str, Any]) -> list[tuple[str | int, ...]]:
+    with pytest.raises(ValidationError) as caught:
+        model.model_validate(body)
+    return [error["loc"] for error in caught.value.errors()]
+
+
+def rejects(model: type[BaseModel], body: dict[str, Any], field: str) -> None:
+    """The body is refused, and every error points at ``field``."""
+    locs = error_locs(model, body)
+    assert locs, body
+    assert all(loc[0] == field for loc in locs), locs
+
+
+# ShelterIn
+
+
+def test_a_valid_shelter_is_accepted() -> None:
+    shelter = ShelterIn.model_validate(valid_shelter())
+    assert shelter.admin1 == "MX-CHP"
+    assert shelter.age_groups == [AgeGroup.CHILD_0_11, AgeGroup.ADOLESCENT_12_17]
+    assert shelter.sexes == [Sex.FEMALE, Sex.MALE]
+    assert shelter.capacity == 6
+    assert shelter.trafficking_specialised is False
+
+
+def test_trafficking_specialised_defaults_to_false() -> None:
+    body = valid_shelter()
+    del body["trafficking_specialised"]
+    assert ShelterIn.model_validate(body).trafficking_specialised is False
+
+
+def test_admin1_is_normalised_to_upper_case() -> None:
+    assert ShelterIn.model_validate(valid_shelter(admin1="mx-chp")).admin1 == "MX-CHP"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("admin1", "MX-ZZZ"),
+        ("admin1", "MX"),
+        ("admin1", "Chiapas"),
+        ("capacity", 0),
+        ("capacity", -1),
+        ("capacity", 10_001),
+        ("age_groups", []),
+        ("age_groups", ["18-25"]),
+        ("age_groups", ["0-11", "0-11"]),
+        ("sexes", []),
+        ("sexes", ["female", "female"]),
+        ("sexes", ["woman"]),
+        ("latitude", 91),
+        ("latitude", -90.5),
+        ("longitude", 180.5),
+        ("longitude", -181),
+        ("name", ""),
+        ("name", "x" * 201),
+        ("authority", ""),
+        ("authority", "x" * 51),
+    ],
+)
+def test_an_invalid_shelter_field_is_named(field: str, value: Any) -> None:
+    rejects(ShelterIn, valid_shelter(**{field: value}), field)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("capacity", 1),
+        ("capacity", 10_000),
+        ("latitude", 90),
+        ("latitude", -90),
+        ("longitude", 180),
+        ("longitude", -180),
+        ("age_groups", ["12-17"]),
+        ("sexes", ["intersex", "unknown"]),
+    ],
+)
+def test_boundary_values_are_accepted(field: str, value: Any) -> None:
+    ShelterIn.model_validate(valid_shelter(**{field: value}))
+
+
+def test_an_unknown_age_group_points_at_its_position() -> None:
+    assert error_locs(ShelterIn, valid_shelter(age_groups=["0-11", "18-25"])) == [("age_groups", 1)]
+
+
+def test_repeated_sexes_say_why() -> None:
+    with pytest.raises(ValidationError) as caught:
+        ShelterIn.model_validate(valid_shelter(sexes=["male", "female", "male"]))
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("sexes",)
+    assert "repeat" in error["msg"]
+
+
+def test_an_unknown_extra_field_is_refused() -> None:
+    with pytest.raises(ValidationError) as caught:
+        ShelterIn.model_validate(valid_shelter(occupied=3))
+    (error,) = caught.value.errors()
+    assert error["loc"] == ("occupied",)
+    assert error["type"] == "extra_forbidden"
+
+
+@pytest.mark.parametrize("missing", sorted(set(valid_shelter()) - {"trafficking_specialised"}))
+def test_every_required_field_is_required(missing: str) -> None:
+    body = valid_shelter()
+    del body[missing]
+    assert error_locs(ShelterIn, body) == [(missing,)]
+
+
+def test_several_errors_are_reported_together() -> None:
+    locs = error_locs(ShelterIn, valid_shelter(admin1="MX-ZZZ", capacity=0, latitude=91))
+    assert {loc[0] for loc in locs} == {"admin1", "capacity", "latitude"}
+
+
+# ShelterPatch
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"name": "Nuevo nombre"},
+        {"capacity": 0},  # a shelter may be emptied of places (then closed)
+        {"capacity": 10_000},
+        {"active": False},
+        {"age_groups": ["0-11"], "sexes": ["female"]},
+        {"trafficking_specialised": True, "latitude": 16.75, "longitude": -93.11},
+    ],
+)
+def test_a_patch_accepts_partial_bodies(body: dict[str, Any]) -> None:
+    patch = ShelterPatch.model_validate(body)
+    assert patch.model_dump(exclude_unset=True).keys() == body.keys()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("capacity", -1),
+        ("capacity", 10_001),
+        ("name", ""),
+        ("latitude", 91),
+        ("longitude", -181),
+        ("age_groups", []),
+        ("age_groups", ["18-25"]),
+        ("sexes", ["male", "male"]),
+    ],
+)
+def test_a_patch_rejects_invalid_values(field: str, value: Any) -> None:
+    rejects(ShelterPatch, {field: value}, field)
+
+
+@pytest.mark.parametrize("field", ["occupied", "admin1", "id", "free_places"])
+def test_a_patch_rejects_extra_fields(field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        ShelterPatch.model_validate({"name": "Albergue", field: "x"})
+    (error,) = caught.value.errors()
+    assert error["loc"] == (field,)
+    assert error["type"] == "extra_forbidden"
+
+
+# PlacementIn
+
+
+def placement(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "case_id": str(uuid4()),
+        "shelter_id": str(uuid4()),
+        "reason": "siblings already there",
+    }
+    body.update(changes)
+    return body
+
+
+@pytest.mark.parametrize("reason", ["abc", "x" * 500])
+def test_a_placement_reason_of_three_to_five_hundred_characters_is_accepted(reason: str) -> None:
+    assert PlacementIn.model_validate(placement(reason=reason)).reason == reason
+
+
+@pytest.mark.parametrize("reason", ["", "ab", "x" * 501])
+def test_a_placement_reason_too_short_or_too_long_is_refused(reason: str) -> None:
+    rejects(PlacementIn, placement(reason=reason), "reason")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="PlacementIn.reason is not stripped: three blanks pass as a reason for "
+    "overriding the placement rules",
+)
+def test_a_blank_placement_reason_is_refused() -> None:
+    rejects(PlacementIn, placement(reason="   "), "reason")
+
+
+@pytest.mark.parametrize("field", ["case_id", "shelter_id", "reason"])
+def test_a_placement_needs_every_field(field: str) -> None:
+    body = placement()
+    del body[field]
+    assert error_locs(PlacementIn, body) == [(field,)]
+
+
+@pytest.mark.parametrize("field", ["case_id", "shelter_id"])
+def test_a_placement_needs_uuids(field: str) -> None:
+    rejects(PlacementIn, placement(**{field: "not-a-uuid"}), field)
+
+
+def test_a_placement_refuses_extra_fields() -> None:
+    rejects(PlacementIn, placement(manual=False), "manual")
+
+
+# ReleaseIn
+
+RELEASE_REASONS = ["returned", "reunified", "transferred", "absconded", "refugee_status", "other"]
+
+
+def test_release_reasons_are_exactly_these() -> None:
+    assert sorted(r.value for r in ReleaseReason) == sorted(RELEASE_REASONS)
+
+
+@pytest.mark.parametrize("reason", RELEASE_REASONS)
+def test_a_release_accepts_each_reason(reason: str) -> None:
+    assert ReleaseIn.model_validate({"reason": reason}).reason == ReleaseReason(reason)
+
+
+@pytest.mark.parametrize("reason", ["escaped", "RETURNED", "refugee status", "", None, 1])
+def test_a_release_refuses_other_reasons(reason: Any) -> None:
+    rejects(ReleaseIn, {"reason": reason}, "reason")
+
+
+def test_a_release_needs_a_reason_and_nothing_else() -> None:
+    assert error_locs(ReleaseIn, {}) == [("reason",)]
+    rejects(ReleaseIn, {"reason": "other", "note": "x"}, "note")
+
+
+# ReferralStatusIn
+
+
+@pytest.mark.parametrize("status", ["sent", "acknowledged", "declined"])
+def test_a_referral_status_accepts_each_status(status: str) -> None:
+    body = ReferralStatusIn.model_validate({"status": status})
+    assert body.status == ReferralStatus(status)
+    assert body.note is None
+
+
+def test_referral_statuses_are_exactly_these() -> None:
+    assert {s.value for s in ReferralStatus} == {"sent", "acknowledged", "declined"}
+
+
+@pytest.mark.parametrize("status", ["closed", "Sent", "", None])
+def test_a_referral_status_refuses_other_statuses(status: Any) -> None:
+    rejects(ReferralStatusIn, {"status": status}, "status")
+
+
+def test_a_referral_status_note_is_at_most_a_thousand_characters() -> None:
+    assert ReferralStatusIn.model_validate({"status": "declined", "note": "x" * 1000}).note
+    rejects(ReferralStatusIn, {"status": "declined", "note": "x" * 1001}, "note")
+
+
+def test_a_referral_status_refuses_extra_fields() -> None:
+    rejects(ReferralStatusIn, {"status": "sent", "authority": "COMAR"}, "authority")
