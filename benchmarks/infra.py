@@ -101,7 +101,9 @@ class ServiceServer:
                     if (await client.get("/health")).status_code == 200:
                         return
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"{self.service} not healthy after {within}s:\n{self.log_tail()}")
+                    raise TimeoutError(
+                        f"{self.service} not healthy after {within}s:\n{self.log_tail()}"
+                    )
                 await asyncio.sleep(0.1)
 
     async def stop(self) -> None:

@@ -17,13 +17,11 @@ from shared.contracts.codes import CountryCode
 from shared.contracts.enums import Accompaniment, CaseStatus
 from shared.platform.auth import Principal, require_roles
 from shared.platform.http_deps import Session, not_found, unprocessable, utc_now
-
-OPI_OFFICER = "opi-officer"
-SUPERVISOR = "supervisor"
+from shared.platform.roles import Role
 
 router = APIRouter(tags=["cases"])
-Officer = Annotated[Principal, Depends(require_roles(OPI_OFFICER))]
-Reader = Annotated[Principal, Depends(require_roles(OPI_OFFICER, SUPERVISOR))]
+Officer = Annotated[Principal, Depends(require_roles(Role.OPI_OFFICER))]
+Reader = Annotated[Principal, Depends(require_roles(Role.OPI_OFFICER, Role.SUPERVISOR))]
 IdempotencyKeyHeader = Annotated[
     str | None,
     Header(

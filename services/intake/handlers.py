@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.intake import service
 from shared.contracts.catalogue import (
     CHILD_REGISTERED_V1,
+    PLACEMENT_RELEASED_V1,
     SCREENING_COMPLETED_V1,
     SHELTER_ASSIGNED_V1,
     EventContract,
 )
+from shared.contracts.placement import PlacementReleasedV1
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 from shared.platform.dead_letter import PoisonMessage
 from shared.platform.inbox import handle_once
@@ -23,6 +25,7 @@ from shared.platform.messaging import Publisher
 
 CONSUMER = "intake"
 PUBLISHED: tuple[EventContract, ...] = (CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1)
+CONSUMED: tuple[EventContract, ...] = (SHELTER_ASSIGNED_V1, PLACEMENT_RELEASED_V1)
 
 
 def declare_publishers(broker: KafkaBroker) -> dict[str, Publisher]:
@@ -55,4 +58,25 @@ def register_subscribers(
 
         await handle_once(
             sessions, consumer=CONSUMER, headers=headers, contract=SHELTER_ASSIGNED_V1, apply=apply
+        )
+
+    @broker.subscriber(
+        PLACEMENT_RELEASED_V1.topic,
+        **options,
+        title=f"{PLACEMENT_RELEASED_V1.topic}:intake",
+        description=f"CloudEvent {PLACEMENT_RELEASED_V1.type}: the child left the shelter",
+    )
+    async def on_placement_released(
+        event: PlacementReleasedV1, headers: Annotated[dict, Context("message.headers")]
+    ) -> None:
+        async def apply(session: AsyncSession) -> None:
+            if not await service.apply_placement_release(session, event):
+                raise PoisonMessage(f"placement-released for unknown case {event.case_id}")
+
+        await handle_once(
+            sessions,
+            consumer=CONSUMER,
+            headers=headers,
+            contract=PLACEMENT_RELEASED_V1,
+            apply=apply,
         )

@@ -8,7 +8,6 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from services.intake import api, handlers
-from shared.contracts.catalogue import SHELTER_ASSIGNED_V1
 from shared.platform.config import Settings
 from shared.platform.http import add_common_routes, asyncapi_document
 from shared.platform.messaging import subscriber_options
@@ -25,7 +24,7 @@ def create_runtime(settings: Settings) -> ServiceRuntime:
         SERVICE,
         settings,
         migrations_dir=Path(__file__).parent / "migrations",
-        topics=[*(contract.topic for contract in handlers.PUBLISHED), SHELTER_ASSIGNED_V1.topic],
+        topics=[c.topic for c in (*handlers.PUBLISHED, *handlers.CONSUMED)],
         description=DESCRIPTION,
     )
     handlers.register_subscribers(

@@ -49,7 +49,7 @@ LanguageCode = Annotated[str, Field(examples=["es"]), AfterValidator(_language)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 # Events ignore unknown fields (schema evolution); requests refuse them, so that a misspelt

@@ -16,6 +16,7 @@ from services.intake import events, rules
 from services.intake.models import Case, CaseNationality, IdempotencyKey, Screening
 from services.intake.schemas import RegistrationIn, ScreeningIn
 from shared.contracts.enums import CaseStatus
+from shared.contracts.placement import PlacementReleasedV1
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 from shared.platform import audit
 from shared.platform.auth import Principal
@@ -254,6 +255,20 @@ async def apply_shelter_assignment(session: AsyncSession, event: ShelterAssigned
         case.shelter_id = event.shelter_id
         case.shelter_name = event.shelter_name
         case.placed_at = event.assigned_at
+    return True
+
+
+async def apply_placement_release(session: AsyncSession, event: PlacementReleasedV1) -> bool:
+    """The child left the shelter. A transfer's new assignment may arrive before or after
+    the release of the old place, so only a release of the current shelter clears it."""
+    case = await _locked_case_or_none(session, event.case_id)
+    if case is None:
+        return False
+    current = case.shelter_id == event.shelter_id and case.placed_at is not None
+    if current and case.placed_at <= event.released_at:
+        case.shelter_id = None
+        case.shelter_name = None
+        case.placed_at = event.released_at
     return True
 
 

@@ -18,15 +18,16 @@ from services.referral.schemas import (
     ReferralStatusIn,
     ReleaseIn,
 )
-from services.referral.shelter_routes import COORDINATOR, READERS
+from services.referral.shelter_routes import READERS
 from shared.platform import audit
 from shared.platform.auth import Principal, require_roles
 from shared.platform.http_deps import Session, conflict, not_found, utc_now
+from shared.platform.roles import Role
 
 router = APIRouter(tags=["placements"])
-Coordinator = Annotated[Principal, Depends(require_roles(COORDINATOR))]
+Coordinator = Annotated[Principal, Depends(require_roles(Role.SHELTER_COORDINATOR))]
 Reader = Annotated[Principal, Depends(require_roles(*READERS))]
-Supervisor = Annotated[Principal, Depends(require_roles("supervisor"))]
+Supervisor = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR))]
 
 
 @router.post(

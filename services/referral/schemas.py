@@ -15,7 +15,7 @@ from shared.contracts.protection_referral import ReferralKind, ReferralStatus
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 def _distinct(values: list[Any]) -> list[Any]:
@@ -48,6 +48,14 @@ class ShelterPatch(Strict):
     trafficking_specialised: bool | None = None
     capacity: int | None = Field(None, ge=0, le=10_000)
     active: bool | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # leaving a field out keeps it; null would erase something every shelter must have
+        if value is None:
+            raise ValueError("may be left out, but not null")
+        return value
 
     _distinct_groups = field_validator("age_groups", "sexes")(_distinct)
 

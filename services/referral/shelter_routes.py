@@ -12,12 +12,12 @@ from services.referral.schemas import ShelterIn, ShelterOut, ShelterPatch
 from shared.contracts.codes import SubdivisionCode
 from shared.platform.auth import Principal, require_roles
 from shared.platform.http_deps import Session, not_found, unprocessable, utc_now
+from shared.platform.roles import Role
 
-COORDINATOR = "shelter-coordinator"
-READERS = (COORDINATOR, "supervisor", "opi-officer")
+READERS = (Role.SHELTER_COORDINATOR, Role.SUPERVISOR, Role.OPI_OFFICER)
 
 router = APIRouter(prefix="/shelters", tags=["shelters"])
-Coordinator = Annotated[Principal, Depends(require_roles(COORDINATOR))]
+Coordinator = Annotated[Principal, Depends(require_roles(Role.SHELTER_COORDINATOR))]
 Reader = Annotated[Principal, Depends(require_roles(*READERS))]
 
 

@@ -24,6 +24,11 @@ from shared.contracts.catalogue import (
 )
 from shared.contracts.child import ChildIdentity, EventModel
 from shared.contracts.child_registered import ChildRegisteredV1
+from shared.contracts.placement import PlacementPendingV1, PlacementReleasedV1
+from shared.contracts.protection_referral import (
+    ProtectionReferralMadeV1,
+    ProtectionReferralUpdatedV1,
+)
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 
@@ -88,6 +93,45 @@ PAYLOADS: dict[type[BaseModel], dict[str, Any]] = {
         "admin1": "MX-CHP",
         "reason": "nearest shelter with a place for an adolescent girl",
         "assigned_at": "2026-11-21T18:00:00Z",
+    },
+    PlacementPendingV1: {
+        "case_id": CASE_ID,
+        "country": "MX",
+        "age_group": "12-17",
+        "sex": "female",
+        "admin1": "MX-CHP",
+        "needs_specialised_shelter": True,
+        "reason": "no specialised shelter accepting female 12-17 has a free place",
+        "pending_since": "2026-11-21T18:00:00Z",
+    },
+    PlacementReleasedV1: {
+        "case_id": CASE_ID,
+        "placement_id": "0b6d9a3c-2f41-4e58-8c7a-1d3e5f6a7b8c",
+        "country": "MX",
+        "shelter_id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+        "reason": "reunified",
+        "released_at": "2026-11-25T10:00:00Z",
+    },
+    ProtectionReferralMadeV1: {
+        "referral_id": "5c4b3a29-1807-4f6e-9d5c-4b3a29180706",
+        "case_id": CASE_ID,
+        "country": "MX",
+        "kind": "refugee_commission",
+        "authority": "COMAR",
+        "authority_name": "Comisión Mexicana de Ayuda a Refugiados",
+        "status": "sent",
+        "screening_id": "2d7e1c9a-4b3f-4a6e-8d2c-5f1e0a9b8c7d",
+        "made_at": "2026-11-21T16:00:01Z",
+    },
+    ProtectionReferralUpdatedV1: {
+        "referral_id": "5c4b3a29-1807-4f6e-9d5c-4b3a29180706",
+        "case_id": CASE_ID,
+        "country": "MX",
+        "kind": "refugee_commission",
+        "authority": "COMAR",
+        "status": "acknowledged",
+        "note": None,
+        "updated_at": "2026-11-22T09:00:00Z",
     },
 }
 

@@ -26,6 +26,7 @@ from prometheus_client.registry import Collector
 
 from opi.registry import SERVICES
 from shared.platform.config import Settings
+from shared.platform.roles import Role
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -223,34 +224,16 @@ def dockerignored(path: str, patterns: list[str]) -> bool:
 
 
 def roles_required_by_code() -> set[str]:
-    """Every role passed to ``require_roles(...)`` in the services, constants resolved."""
-    roles: set[str] = set()
+    """Every role the services can require: routes name them through ``Role`` only."""
     for path in sorted((ROOT / "services").rglob("*.py")):
-        tree = ast.parse(path.read_text(), filename=str(path))
-        constants = {
-            target.id: node.value.value
-            for node in tree.body
-            if isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
-            for target in node.targets
-            if isinstance(target, ast.Name)
-        }
-        for node in ast.walk(tree):
-            if not (
-                isinstance(node, ast.Call) and getattr(node.func, "id", None) == "require_roles"
-            ):
-                continue
-            for argument in node.args:
-                if isinstance(argument, ast.Constant) and isinstance(argument.value, str):
-                    roles.add(argument.value)
-                elif isinstance(argument, ast.Name) and argument.id in constants:
-                    roles.add(constants[argument.id])
-                else:
-                    pytest.fail(
-                        f"{path}:{node.lineno}: cannot resolve the role {ast.unparse(argument)}"
-                    )
-    return roles
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "require_roles":
+                for argument in node.args:
+                    if isinstance(argument, ast.Constant):
+                        pytest.fail(
+                            f"{path}:{node.lineno}: name the role through Role, not a string"
+                        )
+    return {role.value for role in Role}
 
 
 # --- fixtures ------------------------------------------------------------------------------

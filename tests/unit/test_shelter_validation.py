@@ -221,11 +221,6 @@ def test_a_placement_reason_too_short_or_too_long_is_refused(reason: str) -> Non
     rejects(PlacementIn, placement(reason=reason), "reason")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PlacementIn.reason is not stripped: three blanks pass as a reason for "
-    "overriding the placement rules",
-)
 def test_a_blank_placement_reason_is_refused() -> None:
     rejects(PlacementIn, placement(reason="   "), "reason")
 
@@ -311,12 +306,6 @@ class FakeSession:
         pass
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ShelterPatch accepts an explicit null and shelters.update writes it to a NOT NULL "
-    "column; capacity: null raises TypeError in update, age_groups/sexes: null raise TypeError "
-    "in the _distinct validator: PATCH answers 500, not 422",
-)
 @pytest.mark.parametrize(
     "field",
     [
