@@ -85,6 +85,7 @@ class DevStack:
             "OPI_KAFKA_FETCH_MAX_WAIT_MS": "10",
             "OPI_KAFKA_SESSION_TIMEOUT_MS": "2000",
             "OPI_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
+            "OPI_KAFKA_REBALANCE_TIMEOUT_MS": "5000",
             **SERVICES[name].dev_environment(self.country),
         }
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child process

@@ -74,6 +74,7 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
             "consumer_retry_backoff_seconds": 0.01,
             "kafka_session_timeout_ms": 2000,
             "kafka_heartbeat_interval_ms": 500,
+            "kafka_rebalance_timeout_ms": 5000,
             "kafka_fetch_max_wait_ms": 10,
         }
         return Settings(**{**defaults, **overrides})

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     kafka_session_timeout_ms: int = Field(
         10_000, ge=1000, description="consumer-group session; a group join waits about half"
     )
+    kafka_rebalance_timeout_ms: int = Field(
+        60_000, ge=1000, description="how long a group rebalance waits for members to rejoin"
+    )
     kafka_heartbeat_interval_ms: int = Field(3_000, ge=100, description="consumer heartbeat")
     kafka_fetch_max_wait_ms: int = Field(
         500, ge=0, description="longest a fetch waits for data (the embedded broker always waits)"

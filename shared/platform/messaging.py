@@ -61,6 +61,7 @@ def subscriber_options(settings: Settings, service: str) -> dict[str, Any]:
         "auto_offset_reset": "earliest",
         "session_timeout_ms": settings.kafka_session_timeout_ms,
         "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
+        "rebalance_timeout_ms": settings.kafka_rebalance_timeout_ms,
         "fetch_max_wait_ms": settings.kafka_fetch_max_wait_ms,
     }
 

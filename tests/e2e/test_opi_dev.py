@@ -28,6 +28,16 @@ def _wait_for_manifest(path: Path, process: subprocess.Popen, timeout: float = 9
     raise TimeoutError("opi dev did not write its manifest")
 
 
+def _wait_for_placement(case_url: str, token: str, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        case = httpx.get(case_url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        if case.json()["placement"]:
+            return case.json()["placement"]
+        time.sleep(0.3)
+    raise TimeoutError("the child was not placed")
+
+
 def _port_open(url: str) -> bool:
     host, port = url.removeprefix("http://").split(":")
     try:
@@ -64,10 +74,14 @@ def test_opi_dev_runs_the_instance_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         )
         assert response.status_code == 201, response.text
         assert manifest["broker"].startswith("127.0.0.1:")
+        # the referral service, seeded with the country's shelters, places the child
+        case_url = f"{intake}/cases/{response.json()['case_id']}"
+        placement = _wait_for_placement(case_url, token)
+        assert placement["shelter_name"] == "Albergue Temporal DIF Tapachula"
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
     assert f"intake        {intake}" in output and "opi dev: stopped" in output
-    assert not _port_open(intake)
+    assert not _port_open(intake) and not _port_open(manifest["services"]["referral"])
     assert not _port_open(f"http://{manifest['broker']}")

@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from opi.asyncapi import document_path, generate, render
+from opi.registry import SERVICES
 from services.intake.main import create_app
 from tests.conftest import RunningService
 from tests.intake_fixtures import REGISTRATION
@@ -66,24 +67,39 @@ async def test_health_reports_database_and_broker(intake) -> None:
     }
 
 
-async def test_asyncapi_served_and_checked_in_document_is_current(intake) -> None:
+async def test_asyncapi_served_matches_the_generated_document(intake) -> None:
     service, _ = intake
     async with service.client() as http:
         served = (await http.get("/asyncapi")).json()
-    checked_in = document_path("intake").read_text()
-    assert render(generate("intake")) == checked_in, "run `make asyncapi` and commit the result"
-    document = json.loads(checked_in)
     assert (
         set(served["channels"])
-        == set(document["channels"])
+        == set(generate("intake")["channels"])
         == {
             "child-registered:publish",
             "screening-completed:publish",
             "shelter-assigned:intake",
+            "placement-released:intake",
         }
     )
-    schemas = document["components"]["schemas"]
-    assert "international_protection_need" in schemas["ScreeningCompletedV1"]["properties"]
+
+
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_checked_in_asyncapi_documents_are_current(service: str) -> None:
+    checked_in = document_path(service).read_text()
+    assert render(generate(service)) == checked_in, "run `make asyncapi` and commit the result"
+
+
+def test_asyncapi_documents_carry_the_payload_schemas() -> None:
+    intake = json.loads(document_path("intake").read_text())["components"]["schemas"]
+    assert "international_protection_need" in intake["ScreeningCompletedV1"]["properties"]
+    referral = json.loads(document_path("referral").read_text())
+    assert {
+        "shelter-assigned:publish",
+        "placement-pending:publish",
+        "protection-referral-made:publish",
+        "child-registered:referral",
+        "screening-completed:referral",
+    } <= set(referral["channels"])
 
 
 async def test_trace_crosses_http_outbox_and_kafka(intake, kafka) -> None:
