@@ -3,7 +3,7 @@ AsyncAPI document) and the one it consumes, shelter-assigned, to show OPIs where
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from faststream import Context
 from faststream.kafka import KafkaBroker
@@ -21,7 +21,7 @@ from shared.contracts.placement import PlacementReleasedV1
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 from shared.platform.dead_letter import PoisonMessage
 from shared.platform.inbox import handle_once
-from shared.platform.messaging import Publisher
+from shared.platform.messaging import Publisher, SubscriberOptions
 
 CONSUMER = "intake"
 PUBLISHED: tuple[EventContract, ...] = (CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1)
@@ -41,11 +41,13 @@ def declare_publishers(broker: KafkaBroker) -> dict[str, Publisher]:
 
 
 def register_subscribers(
-    broker: KafkaBroker, sessions: async_sessionmaker[AsyncSession], options: dict[str, Any]
+    broker: KafkaBroker,
+    sessions: async_sessionmaker[AsyncSession],
+    options: SubscriberOptions,
 ) -> None:
     @broker.subscriber(
         SHELTER_ASSIGNED_V1.topic,
-        **options,
+        **options(SHELTER_ASSIGNED_V1.topic),
         title=f"{SHELTER_ASSIGNED_V1.topic}:intake",
         description=f"CloudEvent {SHELTER_ASSIGNED_V1.type}: keeps the case's shelter current",
     )
@@ -62,7 +64,7 @@ def register_subscribers(
 
     @broker.subscriber(
         PLACEMENT_RELEASED_V1.topic,
-        **options,
+        **options(PLACEMENT_RELEASED_V1.topic),
         title=f"{PLACEMENT_RELEASED_V1.topic}:intake",
         description=f"CloudEvent {PLACEMENT_RELEASED_V1.type}: the child left the shelter",
     )

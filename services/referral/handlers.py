@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from faststream import Context
 from faststream.kafka import KafkaBroker
@@ -29,7 +29,7 @@ from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.protection_referral import ReferralKind
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.platform.inbox import handle_once
-from shared.platform.messaging import Publisher
+from shared.platform.messaging import Publisher, SubscriberOptions
 
 CONSUMER = "referral"
 PUBLISHED: tuple[EventContract, ...] = (
@@ -63,10 +63,12 @@ class Dependencies:
     on_change: Callable[[], None]
 
 
-def register_subscribers(broker: KafkaBroker, deps: Dependencies, options: dict[str, Any]) -> None:
+def register_subscribers(
+    broker: KafkaBroker, deps: Dependencies, options: SubscriberOptions
+) -> None:
     @broker.subscriber(
         CHILD_REGISTERED_V1.topic,
-        **options,
+        **options(CHILD_REGISTERED_V1.topic),
         title=f"{CHILD_REGISTERED_V1.topic}:referral",
         description="Places the child in a fitting shelter at once.",
     )
@@ -88,7 +90,7 @@ def register_subscribers(broker: KafkaBroker, deps: Dependencies, options: dict[
 
     @broker.subscriber(
         SCREENING_COMPLETED_V1.topic,
-        **options,
+        **options(SCREENING_COMPLETED_V1.topic),
         title=f"{SCREENING_COMPLETED_V1.topic}:referral",
         description="Moves a presumed trafficking victim to a specialised shelter; refers to "
         "the refugee commission and the prosecutor.",

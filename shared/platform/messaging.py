@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -53,17 +53,26 @@ def create_broker(settings: Settings, *, service: str, description: str) -> Kafk
     return broker
 
 
-def subscriber_options(settings: Settings, service: str) -> dict[str, Any]:
-    """One consumer group per service; offsets are committed only after processing."""
-    return {
-        "group_id": f"opi-{settings.country.lower()}-{service}",
-        "ack_policy": AckPolicy.ACK,
-        "auto_offset_reset": "earliest",
-        "session_timeout_ms": settings.kafka_session_timeout_ms,
-        "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
-        "rebalance_timeout_ms": settings.kafka_rebalance_timeout_ms,
-        "fetch_max_wait_ms": settings.kafka_fetch_max_wait_ms,
-    }
+SubscriberOptions = Callable[[str], dict[str, Any]]
+
+
+def subscriber_options(settings: Settings, service: str) -> SubscriberOptions:
+    """Options of a service's subscriber to one topic; offsets are committed only after
+    processing. Each (service, topic) has its own consumer group, so that a service's
+    consumers never rebalance one another: the instances of a service share each group."""
+
+    def options(topic: str) -> dict[str, Any]:
+        return {
+            "group_id": f"opi-{settings.country.lower()}-{service}.{topic}",
+            "ack_policy": AckPolicy.ACK,
+            "auto_offset_reset": "earliest",
+            "session_timeout_ms": settings.kafka_session_timeout_ms,
+            "heartbeat_interval_ms": settings.kafka_heartbeat_interval_ms,
+            "rebalance_timeout_ms": settings.kafka_rebalance_timeout_ms,
+            "fetch_max_wait_ms": settings.kafka_fetch_max_wait_ms,
+        }
+
+    return options
 
 
 def with_dead_letters(topics: Iterable[str]) -> list[str]:
