@@ -9,11 +9,17 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
+from prometheus_client import Counter, Gauge
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.referral import placements
 
 log = logging.getLogger(__name__)
+
+PENDING = Gauge(
+    "opi_referral_pending_placements", "Cases waiting for a shelter place (at the last sweep)"
+)
+PLACED = Counter("opi_referral_pending_placed_total", "Pending cases placed when a place freed")
 
 
 class PendingPlacementSweeper:
@@ -56,6 +62,8 @@ class PendingPlacementSweeper:
                 placed += await placements.place_pending_case(
                     session, case_id, country=self._country, now=self._clock()
                 )
+        PENDING.set(len(case_ids) - placed)
+        PLACED.inc(placed)
         if placed:
             log.info("placed %d pending case(s)", placed)
             self._on_placed()
