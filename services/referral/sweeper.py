@@ -62,7 +62,8 @@ class PendingPlacementSweeper:
                 placed += await placements.place_pending_case(
                     session, case_id, country=self._country, now=self._clock()
                 )
-        PENDING.set(len(case_ids) - placed)
+        async with self._sessions() as session:
+            PENDING.set(await placements.pending_count(session))
         PLACED.inc(placed)
         if placed:
             log.info("placed %d pending case(s)", placed)
