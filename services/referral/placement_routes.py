@@ -6,10 +6,8 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from sqlalchemy import select
 
-from services.referral import placements, referrals
-from services.referral.models import Placement, ProtectionReferral, ReferralCase
+from services.referral import placement_queries, placements, referrals
 from services.referral.schemas import (
     PendingCaseOut,
     PlacementIn,
@@ -118,16 +116,9 @@ async def list_placements(
     shelter_id: UUID | None = None,
     active: Annotated[bool | None, Query(description="only current (or only past) ones")] = None,
 ) -> list[PlacementOut]:
-    query = select(Placement).order_by(Placement.placed_at)
-    if case_id:
-        query = query.where(Placement.case_id == case_id)
-    if shelter_id:
-        query = query.where(Placement.shelter_id == shelter_id)
-    if active is not None:
-        query = query.where(
-            Placement.released_at.is_(None) if active else Placement.released_at.is_not(None)
-        )
-    found = list((await session.scalars(query)).all())
+    found = await placement_queries.listing(
+        session, case_id=case_id, shelter_id=shelter_id, active=active
+    )
     now = utc_now()
     for case in {placement.case_id for placement in found}:
         audit.record(session, actor, "placement.read", case, now)
@@ -141,12 +132,9 @@ async def list_placements(
     summary="Cases waiting for a place, oldest first",
 )
 async def list_pending(session: Session, actor: Reader) -> list[PendingCaseOut]:
-    query = (
-        select(ReferralCase)
-        .where(ReferralCase.pending_since.is_not(None), ReferralCase.closed.is_(False))
-        .order_by(ReferralCase.pending_since, ReferralCase.case_id)
-    )
-    return [PendingCaseOut.model_validate(case) for case in await session.scalars(query)]
+    return [
+        PendingCaseOut.model_validate(case) for case in await placement_queries.pending(session)
+    ]
 
 
 @router.get(
@@ -158,10 +146,7 @@ async def list_pending(session: Session, actor: Reader) -> list[PendingCaseOut]:
 async def list_referrals(
     session: Session, actor: Reader, case_id: UUID | None = None
 ) -> list[ReferralOut]:
-    query = select(ProtectionReferral).order_by(ProtectionReferral.made_at)
-    if case_id:
-        query = query.where(ProtectionReferral.case_id == case_id)
-    found = list((await session.scalars(query)).all())
+    found = await referrals.listing(session, case_id=case_id)
     now = utc_now()
     for case in {referral.case_id for referral in found}:
         audit.record(session, actor, "referral.read", case, now)

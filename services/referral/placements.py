@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.referral import cases, events
@@ -227,21 +227,3 @@ async def place_pending_case(
         return False
     outcome = await ensure_placement(session, case, country=country, now=now)
     return not outcome.pending
-
-
-def _pending() -> ColumnElement[bool]:
-    return and_(ReferralCase.pending_since.is_not(None), ReferralCase.closed.is_(False))
-
-
-async def pending_count(session: AsyncSession) -> int:
-    return await session.scalar(select(func.count()).where(_pending())) or 0
-
-
-async def pending_case_ids(session: AsyncSession, limit: int = 200) -> list[UUID]:
-    rows = await session.scalars(
-        select(ReferralCase.case_id)
-        .where(_pending())
-        .order_by(ReferralCase.pending_since, ReferralCase.case_id)
-        .limit(limit)
-    )
-    return list(rows)

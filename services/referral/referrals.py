@@ -113,3 +113,10 @@ async def update_status(
     referral.updated_at = now
     events.referral_updated(session, country, referral)
     return referral
+
+
+async def listing(session: AsyncSession, *, case_id: UUID | None) -> list[ProtectionReferral]:
+    query = select(ProtectionReferral).order_by(ProtectionReferral.made_at)
+    if case_id:
+        query = query.where(ProtectionReferral.case_id == case_id)
+    return list(await session.scalars(query))

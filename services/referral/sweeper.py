@@ -12,7 +12,7 @@ from datetime import datetime
 from prometheus_client import Counter, Gauge
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.referral import placements
+from services.referral import placement_queries, placements
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class PendingPlacementSweeper:
     async def sweep(self) -> int:
         """Try every pending case, oldest first; returns how many were placed."""
         async with self._sessions() as session:
-            case_ids = await placements.pending_case_ids(session)
+            case_ids = await placement_queries.pending_case_ids(session)
         placed = 0
         for case_id in case_ids:
             async with self._sessions() as session, session.begin():
@@ -63,7 +63,7 @@ class PendingPlacementSweeper:
                     session, case_id, country=self._country, now=self._clock()
                 )
         async with self._sessions() as session:
-            PENDING.set(await placements.pending_count(session))
+            PENDING.set(await placement_queries.pending_count(session))
         PLACED.inc(placed)
         if placed:
             log.info("placed %d pending case(s)", placed)

@@ -2,7 +2,8 @@
 
 Static checks of ``Dockerfile``, ``.dockerignore``, ``docker-compose.yml`` and ``deploy/``
 (no Docker engine or cluster needed); the Prometheus files also go through ``promtool``,
-which ``make test`` installs (Debian package ``prometheus``).
+which ``make test`` installs (Debian package ``prometheus``). The per-service checks run for
+every service of ``opi.registry.SERVICES``: a service registered there must be deployed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 import shutil
 import subprocess
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from prometheus_client import CollectorRegistry
+from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.registry import Collector
 
 from opi.registry import SERVICES
@@ -38,11 +41,28 @@ REALM_FILE = DEPLOY / "keycloak" / "realm-opi-mx.json"
 DASHBOARD_FILE = DEPLOY / "grafana" / "dashboards" / "opi-operations.json"
 
 SETTING_FIELDS = frozenset(Settings.model_fields)
+SERVICE_NAMES = sorted(SERVICES)
 DEPLOY_FILES = sorted(
     path for path in DEPLOY.rglob("*") if path.suffix in {".yml", ".yaml", ".json"}
 )
-# Roles the realm defines for services still to come (referral, reporting).
-PLANNED_ROLES = {"shelter-coordinator", "regional-analyst"}
+# Roles the realm defines for services still to come (reporting).
+PLANNED_ROLES = {"regional-analyst"}
+# Settings every service of an instance must agree on: they share one Kafka (topics are
+# created by whichever service starts first), one realm and one tracing pipeline.
+SHARED_SETTINGS = [
+    "country",
+    "kafka_bootstrap_servers",
+    "kafka_enable_idempotence",
+    "kafka_topic_partitions",
+    "kafka_replication_factor",
+    "keycloak_url",
+    "keycloak_client_id",
+    "realm",
+    "issuer",
+    "auth_audience",
+    "telemetry_exporter",
+    "otlp_endpoint",
+]
 
 
 # --- helpers -------------------------------------------------------------------------------
