@@ -176,9 +176,24 @@ def exposed_names(registry: CollectorRegistry) -> set[str]:
     return names
 
 
+def service_metrics() -> list[Collector]:
+    """The metrics services define themselves: module-level prometheus_client metrics of
+    each registered service's package (referral's sweeper, ...)."""
+    found: dict[int, Collector] = {}
+    for name in SERVICE_NAMES:
+        package = SERVICES[name].factory.split(":")[0].rsplit(".", 1)[0]
+        for path in sorted((ROOT / package.replace(".", "/")).glob("*.py")):
+            module = import_module(f"{package}.{path.stem}")
+            for value in vars(module).values():
+                if isinstance(value, MetricWrapperBase):
+                    found[id(value)] = value
+    return list(found.values())
+
+
 @cache
-def platform_metric_names() -> frozenset[str]:
-    """Every metric a service's /metrics can expose: the platform's own and FastStream's."""
+def exposed_metric_names() -> frozenset[str]:
+    """Every metric a service's /metrics can expose: the platform's, FastStream's and the
+    service's own."""
     from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
     from shared.platform import dead_letter, http, outbox_relay
@@ -191,10 +206,10 @@ def platform_metric_names() -> frozenset[str]:
         outbox_relay.PENDING,
         dead_letter.DEAD_LETTERS,
     ]
-    for metric in platform_metrics:
+    for metric in [*platform_metrics, *service_metrics()]:
         registry.register(metric)
     # as shared/platform/messaging.py builds it
-    KafkaPrometheusMiddleware(registry=registry, app_name="opi_intake")
+    KafkaPrometheusMiddleware(registry=registry, app_name="opi_service")
     return frozenset(exposed_names(registry))
 
 
@@ -243,6 +258,16 @@ def dockerignored(path: str, patterns: list[str]) -> bool:
     return False
 
 
+def settings_of_other_services(service: str) -> set[str]:
+    """OPI_* variables of settings only another service reads (described "<service>: ...")."""
+    return {
+        f"OPI_{field.upper()}"
+        for field, info in Settings.model_fields.items()
+        for other in SERVICES
+        if other != service and (info.description or "").startswith(f"{other}:")
+    }
+
+
 def roles_required_by_code() -> set[str]:
     """Every role the services can require: routes name them through ``Role`` only."""
     for path in sorted((ROOT / "services").rglob("*.py")):
@@ -269,16 +294,25 @@ def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return compose["services"]
 
 
+def compose_environment(service: dict[str, Any]) -> dict[str, str]:
+    return {name: interpolate(value) for name, value in service_environment(service).items()}
+
+
+@pytest.fixture(scope="module", params=SERVICE_NAMES)
+def service_name(request: pytest.FixtureRequest) -> str:
+    """Each registered service in turn: the tests using it run once per service."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def intake_env(services: dict[str, dict[str, Any]]) -> dict[str, str]:
-    return {
-        name: interpolate(value) for name, value in service_environment(services["intake"]).items()
-    }
+def service_env(services: dict[str, dict[str, Any]], service_name: str) -> dict[str, str]:
+    assert service_name in services, f"docker-compose.yml has no service {service_name}"
+    return compose_environment(services[service_name])
 
 
 @pytest.fixture
-def intake_settings(intake_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
-    return settings_from(intake_env, monkeypatch)
+def service_settings(service_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Settings:
+    return settings_from(service_env, monkeypatch)
 
 
 @pytest.fixture(scope="module")
@@ -301,8 +335,9 @@ def k8s() -> dict[tuple[str, str], dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def deployment(k8s: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
-    return k8s[("Deployment", "intake")]
+def deployment(k8s: dict[tuple[str, str], dict[str, Any]], service_name: str) -> dict[str, Any]:
+    assert ("Deployment", service_name) in k8s, f"deploy/k8s has no Deployment {service_name}"
+    return k8s[("Deployment", service_name)]
 
 
 @pytest.fixture(scope="module")
@@ -390,12 +425,31 @@ def test_compose_environment_values_are_strings_or_numbers(services):
             )
 
 
-def test_intake_environment_names_only_real_settings(intake_env):
-    unknown = [name for name in intake_env if setting_field(name) is None]
+def test_every_registered_service_is_in_compose_and_nothing_else_is_served(services):
+    served = {
+        name: service["command"][1]
+        for name, service in services.items()
+        if service.get("command", [None])[0] == "serve"
+    }
+    assert sorted(served) == SERVICE_NAMES
+    assert all(name == target for name, target in served.items()), served
+    ports = [SERVICES[name].default_port for name in SERVICE_NAMES]
+    assert len(ports) == len(set(ports)), "two services share a port"
+
+
+def test_service_environment_names_only_real_settings(service_env):
+    unknown = [name for name in service_env if setting_field(name) is None]
     assert unknown == [], f"not fields of shared.platform.config.Settings: {unknown}"
 
 
-def test_intake_is_configured_for_production(intake_env, intake_settings, services):
+def test_service_sets_only_its_own_service_specific_settings(service_name, service_env):
+    foreign = sorted(settings_of_other_services(service_name) & set(service_env))
+    assert foreign == [], f"{service_name} does not read {foreign}"
+
+
+def test_service_is_configured_for_production(
+    service_name, service_env, service_settings, services
+):
     required = {
         "OPI_COUNTRY",
         "OPI_HTTP_HOST",
@@ -406,16 +460,17 @@ def test_intake_is_configured_for_production(intake_env, intake_settings, servic
         "OPI_TELEMETRY_EXPORTER",
         "OPI_OTLP_ENDPOINT",
     }
-    assert required <= set(intake_env)
-    settings = intake_settings
+    assert required <= set(service_env)
+    settings = service_settings
     assert settings.country == "MX"
     assert settings.http_host == "0.0.0.0"
     assert settings.kafka_enable_idempotence is True
     assert settings.telemetry_exporter == "otlp"
     assert settings.auth_jwks_file is None, "the development JWKS file has no place here"
+    assert settings.referral_seed_file is None, "seed shelters are for development only"
     assert settings.database_url is not None
     assert settings.database_url.startswith("postgresql+asyncpg://")
-    assert settings.database_url_for("intake") == settings.database_url
+    assert settings.database_url_for(service_name) == settings.database_url
     # every address names a service of the compose file, on a port it listens on
     for address in [
         settings.database_url,
@@ -431,34 +486,60 @@ def test_intake_is_configured_for_production(intake_env, intake_settings, servic
     assert settings.kafka_replication_factor == 1, "a single Kafka node holds one replica"
 
 
-def test_intake_port_agrees_everywhere(intake_settings, services):
-    port = SERVICES["intake"].default_port
-    assert (intake_settings.http_port or port) == port
-    published = [str(mapping).rsplit(":", 1)[-1] for mapping in services["intake"]["ports"]]
+def test_services_agree_on_the_shared_settings(services, monkeypatch):
+    values = {
+        name: {
+            field: getattr(settings_from(compose_environment(services[name]), monkeypatch), field)
+            for field in SHARED_SETTINGS
+        }
+        for name in SERVICE_NAMES
+    }
+    first = SERVICE_NAMES[0]
+    for name in SERVICE_NAMES[1:]:
+        assert values[name] == values[first], f"{name} and {first} disagree"
+
+
+def test_service_port_agrees_everywhere(service_name, service_settings, services):
+    port = SERVICES[service_name].default_port
+    assert (service_settings.http_port or port) == port
+    published = [str(mapping).rsplit(":", 1)[-1] for mapping in services[service_name]["ports"]]
     assert str(port) in published
-    health = json.dumps(services["intake"]["healthcheck"]["test"])
+    health = json.dumps(services[service_name]["healthcheck"]["test"])
     assert f"127.0.0.1:{port}/health" in health
-    assert ("EXPOSE", str(port)) in dockerfile_instructions()
+    exposed = {int(rest) for keyword, rest in dockerfile_instructions() if keyword == "EXPOSE"}
+    if port not in exposed:
+        # the image's own HEALTHCHECK probes OPI_HTTP_PORT, else the port it EXPOSEs
+        assert service_settings.http_port == port, "set OPI_HTTP_PORT"
 
 
-def test_intake_runs_the_production_entry_point(services):
-    intake = services["intake"]
-    assert intake["build"]["context"] == "."
-    command = intake["command"]
-    assert command[:2] == ["serve", "intake"], "the image's entrypoint is `opi`"
-    assert command[1] in SERVICES
+def test_service_runs_the_production_entry_point(service_name, services):
+    service = services[service_name]
+    assert service["build"]["context"] == "."
+    command = service["command"]
+    assert command[:2] == ["serve", service_name], "the image's entrypoint is `opi`"
+    images = {services[name]["image"] for name in SERVICE_NAMES}
+    assert len(images) == 1, f"one image for every service: {images}"
 
 
-def test_intake_database_is_created_by_the_postgres_init_script(intake_settings, services):
-    url = urlsplit(str(intake_settings.database_url))
+def test_service_database_is_created_by_the_postgres_init_script(
+    service_name, service_settings, services
+):
+    url = urlsplit(str(service_settings.database_url))
     database = url.path.lstrip("/")
+    assert database == service_name, "one database per service"
     postgres = services["postgres"]
-    postgres_env = {k: interpolate(v) for k, v in service_environment(postgres).items()}
+    postgres_env = compose_environment(postgres)
     # init-databases.sh creates, per listed service, a role and a database of that name
     assert database in postgres_env["SERVICE_DATABASES"].split()
     assert url.username == database
     assert url.password == postgres_env[f"{database.upper()}_DB_PASSWORD"]
-    assert url.port == 5432
+    assert url.hostname == "postgres" and url.port == 5432
+    assert "postgres" in depends_on(services[service_name])
+
+
+def test_postgres_init_script_is_mounted_and_knows_every_service(services):
+    postgres = services["postgres"]
+    postgres_env = compose_environment(postgres)
     mounts = bind_mounts(postgres)
     init_script = DEPLOY / "postgres" / "init-databases.sh"
     assert init_script.resolve() in {
@@ -467,38 +548,38 @@ def test_intake_database_is_created_by_the_postgres_init_script(intake_settings,
         if target.startswith("/docker-entrypoint-initdb.d/")
     }
     assert os.access(init_script, os.X_OK), "the postgres image runs executable scripts"
-    for service in ("intake", "referral", "notification", "reporting"):
+    for service in {*SERVICE_NAMES, "notification", "reporting"}:
         assert service in postgres_env["SERVICE_DATABASES"].split()
 
 
-def test_intake_trusts_the_issuer_keycloak_puts_in_tokens(intake_settings, services, realm):
+def test_service_trusts_the_issuer_keycloak_puts_in_tokens(service_settings, services, realm):
     keycloak = services["keycloak"]
     command = " ".join(keycloak["command"])
     assert "--import-realm" in command
     mounts = bind_mounts(keycloak)
     assert mounts.get(f"/opt/keycloak/data/import/{REALM_FILE.name}") == REALM_FILE.resolve()
-    assert intake_settings.realm == realm["realm"]
+    assert service_settings.realm == realm["realm"]
     hostname = service_environment(keycloak)["KC_HOSTNAME"].rstrip("/")
-    assert intake_settings.issuer == f"{hostname}/realms/{realm['realm']}"
+    assert service_settings.issuer == f"{hostname}/realms/{realm['realm']}"
     clients = {client["clientId"]: client for client in realm["clients"]}
-    client = clients[intake_settings.keycloak_client_id]
-    if intake_settings.auth_audience:
+    client = clients[service_settings.keycloak_client_id]
+    if service_settings.auth_audience:
         audiences = {
             mapper["config"].get("included.client.audience")
             for mapper in client.get("protocolMappers", [])
             if mapper["protocolMapper"] == "oidc-audience-mapper"
             and mapper["config"].get("access.token.claim") == "true"
         }
-        assert intake_settings.auth_audience in audiences, "tokens would lack the audience"
+        assert service_settings.auth_audience in audiences, "tokens would lack the audience"
 
 
-def test_intake_sends_traces_to_the_collector(intake_settings, services):
+def test_service_sends_traces_to_the_collector(service_settings, services):
     collector_service = services["otel-collector"]
     (config_flag,) = [arg for arg in collector_service["command"] if arg.startswith("--config=")]
     mounts = bind_mounts(collector_service)
     config_path = mounts[config_flag.removeprefix("--config=")]
     config = load(config_path)
-    endpoint = urlsplit(str(intake_settings.otlp_endpoint))
+    endpoint = urlsplit(str(service_settings.otlp_endpoint))
     assert endpoint.path == "/v1/traces"
     http_receiver = config["receivers"]["otlp"]["protocols"]["http"]["endpoint"]
     assert host_port(http_receiver)[1] == endpoint.port
@@ -525,15 +606,25 @@ def test_alert_rules_fire_as_their_unit_tests_expect():
     promtool("test", "rules", "deploy/prometheus/alerts.test.yml")
 
 
-def test_prometheus_scrapes_intake(services):
+def test_prometheus_scrapes_the_service(service_name, services):
     config = load(PROMETHEUS / "prometheus.yml")
     jobs = {job["job_name"]: job for job in config["scrape_configs"]}
-    job = jobs["opi-intake"]
+    # the alert rules and the dashboard select the services with job=~"opi-.+"
+    job = jobs[f"opi-{service_name}"]
     targets = [target for group in job["static_configs"] for target in group["targets"]]
-    assert f"intake:{SERVICES['intake'].default_port}" in targets
+    assert f"{service_name}:{SERVICES[service_name].default_port}" in targets
+    assert service_name in services
     assert job.get("metrics_path", "/metrics") == "/metrics"
+
+
+def test_prometheus_loads_the_rules_and_scrapes_only_registered_services(services):
+    config = load(PROMETHEUS / "prometheus.yml")
     assert config["rule_files"] == ["alerts.yml"]
     assert bind_mounts(services["prometheus"])["/etc/prometheus"] == PROMETHEUS.resolve()
+    opi_jobs = {
+        job["job_name"] for job in config["scrape_configs"] if job["job_name"].startswith("opi-")
+    }
+    assert sorted(opi_jobs) == [f"opi-{name}" for name in SERVICE_NAMES]
 
 
 def test_alerts_cover_the_operational_risks():
@@ -547,6 +638,7 @@ def test_alerts_cover_the_operational_risks():
         "opi_dead_letters_total",
         'status=~"5.."',
         'route="/cases"',
+        "opi_referral_pending_placements",
     ]:
         assert needle in covered, f"no alert uses {needle}"
     for rule in rules:
@@ -555,11 +647,15 @@ def test_alerts_cover_the_operational_risks():
 
 
 def test_alerts_and_dashboard_use_metrics_the_services_expose():
-    known = platform_metric_names()
+    known = exposed_metric_names()
     used = {name for rule in alert_rules() for name in metric_names_in(rule["expr"])}
     for _panel, target in dashboard_targets(load(DASHBOARD_FILE)):
         used |= metric_names_in(target["expr"])
-    assert {"opi_outbox_pending_messages", "faststream_received_messages_total"} <= used
+    assert {
+        "opi_outbox_pending_messages",
+        "faststream_received_messages_total",
+        "opi_referral_pending_placements",
+    } <= used
     assert sorted(used - known) == [], f"known metrics: {sorted(known)}"
 
 
@@ -572,7 +668,8 @@ def test_dashboard_queries_are_valid_promql(tmp_path):
         "$__rate_interval": "1m",
         "$__range": "1h",
         "$__interval": "1m",
-        "$job": "opi-intake",
+        # "All": every scrape job of an OPI service
+        "$job": dashboard["templating"]["list"][0]["allValue"],
     }
     rules = []
     for number, (panel, target) in enumerate(dashboard_targets(dashboard)):
@@ -660,9 +757,17 @@ def test_k8s_resources_live_in_the_instance_namespace(k8s):
             assert manifest["metadata"]["namespace"] == "opi-mx", f"{kind}/{name}"
 
 
-def test_k8s_deployment_probes_and_ports(k8s, deployment, container):
+def test_k8s_deploys_every_registered_service_and_nothing_else(k8s):
+    deployments = sorted(name for kind, name in k8s if kind == "Deployment")
+    assert deployments == SERVICE_NAMES
+    for name in SERVICE_NAMES:
+        for kind in ("Service", "PodDisruptionBudget"):
+            assert (kind, name) in k8s, f"deploy/k8s has no {kind} {name}"
+
+
+def test_k8s_deployment_probes_and_ports(k8s, service_name, deployment, container):
     ports = {port["name"]: port["containerPort"] for port in container["ports"]}
-    assert SERVICES["intake"].default_port in ports.values()
+    assert SERVICES[service_name].default_port in ports.values()
 
     def resolve(port: int | str) -> int:
         return ports[port] if isinstance(port, str) else port
@@ -673,21 +778,43 @@ def test_k8s_deployment_probes_and_ports(k8s, deployment, container):
         assert resolve(action["port"]) in ports.values(), probe
     assert {"readinessProbe", "livenessProbe"} <= set(container)
 
-    service = k8s[("Service", "intake")]
+    service = k8s[("Service", service_name)]
     pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
     assert service["spec"]["selector"].items() <= pod_labels.items()
     assert deployment["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
     for port in service["spec"]["ports"]:
         assert resolve(port["targetPort"]) in ports.values()
+    assert SERVICES[service_name].default_port in {
+        port["port"] for port in service["spec"]["ports"]
+    }
     annotations = deployment["spec"]["template"]["metadata"]["annotations"]
     assert int(annotations["prometheus.io/port"]) in ports.values()
-    assert container["args"][:2] == ["serve", "intake"]
+    assert annotations.get("prometheus.io/path", "/metrics") == "/metrics"
+    assert container["args"][:2] == ["serve", service_name]
     assert deployment["spec"]["replicas"] == 2
 
 
-def test_k8s_settings_are_real_and_secret_where_they_should_be(k8s, container, monkeypatch):
-    config_maps = [ref["configMapRef"]["name"] for ref in container["envFrom"]]
+def test_k8s_disruption_budget_keeps_a_replica(k8s, service_name, deployment):
+    budget = k8s[("PodDisruptionBudget", service_name)]
+    pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert budget["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
+    assert 1 <= budget["spec"]["minAvailable"] < deployment["spec"]["replicas"]
+
+
+def k8s_environment(
+    k8s: dict[tuple[str, str], dict[str, Any]], container: dict[str, Any]
+) -> dict[str, str]:
+    """The OPI_* variables the container gets from its ConfigMaps."""
     environment: dict[str, str] = {}
+    for ref in container["envFrom"]:
+        environment |= k8s[("ConfigMap", ref["configMapRef"]["name"])]["data"]
+    return environment
+
+
+def test_k8s_settings_are_real_and_secret_where_they_should_be(
+    k8s, service_name, container, monkeypatch
+):
+    config_maps = [ref["configMapRef"]["name"] for ref in container["envFrom"]]
     for name in config_maps:
         data = k8s[("ConfigMap", name)]["data"]
         unknown = [key for key in data if setting_field(key) is None]
@@ -695,27 +822,45 @@ def test_k8s_settings_are_real_and_secret_where_they_should_be(k8s, container, m
         assert all(isinstance(value, str) for value in data.values()), (
             "ConfigMap values are strings"
         )
-        environment |= data
+    environment = k8s_environment(k8s, container)
     assert "OPI_DATABASE_URL" not in environment, "the database URL holds a password"
+    foreign = sorted(settings_of_other_services(service_name) & set(environment))
+    assert foreign == [], f"{service_name} does not read {foreign}"
     env = {item["name"]: item for item in container.get("env", [])}
     assert [name for name in env if setting_field(name) is None] == []
-    assert "secretKeyRef" in env["OPI_DATABASE_URL"]["valueFrom"]
+    secret = env["OPI_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+    assert secret["name"] == f"{service_name}-database"
 
-    environment["OPI_DATABASE_URL"] = "postgresql+asyncpg://intake:secret@db:5432/intake"
+    environment["OPI_DATABASE_URL"] = (
+        f"postgresql+asyncpg://{service_name}:secret@db:5432/{service_name}"
+    )
     settings = settings_from(environment, monkeypatch)
     assert settings.http_host == "0.0.0.0"
-    assert (settings.http_port or SERVICES["intake"].default_port) in {
+    assert (settings.http_port or SERVICES[service_name].default_port) in {
         port["containerPort"] for port in container["ports"]
     }
     assert settings.kafka_enable_idempotence is True
     assert settings.keycloak_url and settings.auth_jwks_file is None
+    assert settings.referral_seed_file is None, "seed shelters are for development only"
     assert settings.realm == "opi-mx"
     assert str(settings.data_dir).startswith("/tmp/"), "the only writable path is /tmp"
+
+
+def test_k8s_services_agree_on_the_shared_settings(k8s, monkeypatch):
+    values = {}
+    for name in SERVICE_NAMES:
+        (container,) = k8s[("Deployment", name)]["spec"]["template"]["spec"]["containers"]
+        settings = settings_from(k8s_environment(k8s, container), monkeypatch)
+        values[name] = {field: getattr(settings, field) for field in SHARED_SETTINGS}
+    first = SERVICE_NAMES[0]
+    for name in SERVICE_NAMES[1:]:
+        assert values[name] == values[first], f"{name} and {first} disagree"
 
 
 def test_k8s_pod_is_locked_down(deployment, container):
     pod = deployment["spec"]["template"]["spec"]
     assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["automountServiceAccountToken"] is False
     security = container["securityContext"]
     assert security["readOnlyRootFilesystem"] is True
     assert security["allowPrivilegeEscalation"] is False
