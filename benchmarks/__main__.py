@@ -1,6 +1,7 @@
 """``python -m benchmarks`` (``make bench``): intake registrations over HTTP on SQLite and
-PostgreSQL, the outbox's end-to-end delivery, and a raw aiokafka produce baseline, all in one
-run on one embedded broker. It reports; it never asserts performance.
+PostgreSQL, the outbox's end-to-end delivery, referral's placements under a burst of
+child-registered events, and a raw aiokafka produce baseline, all in one run on one embedded
+broker. It reports; it never asserts performance.
 """
 
 from __future__ import annotations
@@ -18,62 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import produce
+from benchmarks.cli import parse_args
 from benchmarks.delivery import Headers
 from benchmarks.infra import REPO_ROOT
+from benchmarks.placements import placement_runs
 from benchmarks.report import ratios, render, write_json
 from benchmarks.runs import RunOptions, registration_run
 from shared.platform.embedded_broker import EmbeddedBroker
 
-BACKENDS = ("sqlite", "postgresql")
 RAW_TOPIC = "bench-raw-produce"
-DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument(
-        "--requests", type=int, default=1000, help="measured POST /cases per backend"
-    )
-    parser.add_argument("--concurrency", type=int, default=16, help="requests in flight")
-    parser.add_argument("--warmup", type=int, default=100, help="unmeasured requests first")
-    parser.add_argument(
-        "--produce-messages",
-        type=int,
-        default=None,
-        help="raw produce messages per mode (default: --requests)",
-    )
-    parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS))
-    parser.add_argument(
-        "--postgres-admin-dsn", default=os.environ.get("OPI_BENCH_POSTGRES_DSN", DEFAULT_POSTGRES)
-    )
-    parser.add_argument(
-        "--no-idempotency-key",
-        dest="idempotency_keys",
-        action="store_false",
-        help="do not send an Idempotency-Key header with each request",
-    )
-    parser.add_argument(
-        "--delivery-timeout",
-        type=float,
-        default=120.0,
-        help="seconds to wait for the outbox to deliver a run's events",
-    )
-    parser.add_argument(
-        "--fetch-max-wait-ms",
-        type=int,
-        default=10,
-        help="the delivery consumer's fetch_max_wait_ms (Tansu holds a fetch this long)",
-    )
-    parser.add_argument("--seed", type=int, default=20240601)
-    parser.add_argument("--output", type=Path, default=REPO_ROOT / ".bench" / "results.json")
-    args = parser.parse_args(argv)
-    for name in ("requests", "concurrency"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name} must be at least 1")
-    if args.warmup < 0:
-        parser.error("--warmup cannot be negative")
-    args.produce_messages = args.produce_messages or args.requests
-    return args
 
 
 def _git_commit() -> str | None:
@@ -99,13 +53,18 @@ def _meta(args: argparse.Namespace) -> dict[str, Any]:
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
         "options": options,
-        "notes": "intake runs as `python -m opi serve intake` in its own process; the load "
-        "generator, the delivery consumer and the raw producer share this process",
+        "notes": "intake and referral run as `python -m opi serve <service>` in processes of "
+        "their own; the load generator, the consumers and the producers share this process",
     }
 
 
 async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
-    results: dict[str, Any] = {"meta": _meta(args), "registration": {}, "errors": {}}
+    results: dict[str, Any] = {
+        "meta": _meta(args),
+        "registration": {},
+        "placement": {},
+        "errors": {},
+    }
     options = RunOptions(
         requests=args.requests,
         warmup=args.warmup,
@@ -131,6 +90,8 @@ async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                     continue
                 results["registration"][backend] = outcome.summary
                 sample = sample or outcome.sample
+            if not args.skip_placements:
+                await placement_runs(args, broker.bootstrap_servers, workdir, results)
             print(f"… raw produce: 2 x {args.produce_messages} messages", flush=True)
             try:
                 results["raw_produce"] = await produce.measure(
@@ -151,7 +112,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    arguments = parse_args()
+    arguments = parse_args(__doc__ or "")
     try:
         outcome = asyncio.run(main(arguments))
     except (KeyboardInterrupt, asyncio.CancelledError):

@@ -1,5 +1,6 @@
-"""A plain aiokafka consumer that notes when each case's child-registered event arrives, so
-the outbox's end-to-end delivery can be timed against the HTTP requests that staged it."""
+"""A plain aiokafka consumer that notes when each case's event arrives on a topic, so the
+outbox's end-to-end delivery (child-registered after POST /cases, shelter-assigned after a
+produced child-registered) can be timed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,26 @@ from collections.abc import Iterable
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 Headers = list[tuple[str, bytes]]
+
+
+async def end_positions(
+    consumer: AIOKafkaConsumer, partitions: list[TopicPartition]
+) -> dict[TopicPartition, int]:
+    """Assign ``partitions`` and move to their true end. Tansu 0.6.0 answers ListOffsets
+    (latest) with the first offset of the last *batch* + 1, short of the end, so read on from
+    there until the position reaches the high watermark of the fetch responses (that is right).
+    """
+    consumer.assign(partitions)
+    await consumer.seek_to_end(*partitions)
+    deadline = time.monotonic() + 30
+    while True:
+        ends = {partition: consumer.highwater(partition) for partition in partitions}
+        positions = {partition: await consumer.position(partition) for partition in partitions}
+        if all(ends[p] is not None and positions[p] >= ends[p] for p in partitions):
+            return positions
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"could not find the end of {partitions}")
+        await consumer.getmany(*partitions, timeout_ms=100)
 
 
 class DeliveryTracker:
@@ -40,10 +61,7 @@ class DeliveryTracker:
         if not partitions:
             raise RuntimeError(f"topic {self.topic!r} does not exist")
         assigned = [TopicPartition(self.topic, partition) for partition in sorted(partitions)]
-        self._consumer.assign(assigned)
-        await self._consumer.seek_to_end(*assigned)
-        for partition in assigned:  # resolve the end offsets now, not after the load began
-            await self._consumer.position(partition)
+        await end_positions(self._consumer, assigned)  # now, not after the load began
         self._task = asyncio.create_task(self._consume(), name="delivery-tracker")
         return self
 

@@ -5,6 +5,7 @@ stopped before it returns or raises."""
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import time
 from dataclasses import dataclass
@@ -12,15 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from benchmarks.burst import produce_burst, summarise, wait_for_outcomes
 from benchmarks.delivery import DeliveryTracker
 from benchmarks.http_load import client
 from benchmarks.infra import ServiceServer, officer_token, postgres_database
+from benchmarks.kafka_group import skip_to_end
 from benchmarks.placement_workload import registrations, shelters
 from benchmarks.produce import producer
-from shared.contracts.topics import CHILD_REGISTERED, PLACEMENT_PENDING, SHELTER_ASSIGNED
+from shared.contracts.topics import (
+    CHILD_REGISTERED,
+    PLACEMENT_PENDING,
+    SCREENING_COMPLETED,
+    SHELTER_ASSIGNED,
+)
 
 COORDINATOR = "shelter-coordinator"
 
@@ -34,19 +40,6 @@ class PlacementOptions:
     fetch_max_wait_ms: int
     postgres_admin_dsn: str
     seed: int
-
-
-async def events_in_topic(kafka: str, topic: str) -> int:
-    """Messages in ``topic`` so far: at most this many are replayed to a new consumer group."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka, group_id=None)
-    await consumer.start()
-    try:
-        await consumer.topics()  # fetches the metadata; a topic not created yet has none
-        partitions = consumer.partitions_for_topic(topic) or set()
-        ends = await consumer.end_offsets([TopicPartition(topic, p) for p in partitions])
-        return sum(ends.values())
-    finally:
-        await consumer.stop()
 
 
 async def create_shelters(http: httpx.AsyncClient, bodies: list[dict[str, Any]]) -> None:
@@ -71,15 +64,16 @@ async def placement_run(
     data_dir = workdir / f"referral-{backend}"
     data_dir.mkdir(parents=True, exist_ok=True)
     jwks, token = officer_token(data_dir, COORDINATOR)
-    warmup = registrations(max(1, options.warmup), seed=options.seed - 2)
+    warmup = registrations(options.warmup, seed=options.seed - 2)
     burst_events = registrations(options.placements, seed=options.seed + 1)
     short_events = registrations(options.short_placements, seed=options.seed + 2)
-    replayed = await events_in_topic(kafka, CHILD_REGISTERED)
-    network = shelters(replayed + len(warmup) + len(burst_events))
+    network = shelters(len(warmup) + len(burst_events))
+    skipped = await skip_to_end(kafka, "referral", [CHILD_REGISTERED, SCREENING_COMPLETED])
     env = {  # as `opi dev` runs services on the embedded broker
         "OPI_KAFKA_FETCH_MAX_WAIT_MS": str(options.fetch_max_wait_ms),
         "OPI_KAFKA_SESSION_TIMEOUT_MS": "2000",
         "OPI_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
+        "OPI_KAFKA_REBALANCE_TIMEOUT_MS": "5000",
     }
     async with contextlib.AsyncExitStack() as stack:
         if backend == "sqlite":
@@ -121,6 +115,8 @@ async def placement_run(
             "shelters": len(network),
             "capacity": sum(body["capacity"] for body in network),
             "warmup_events": len(warmup),
+            "earlier_events_skipped": skipped,
+            "referral_settings": env,
             "burst": summarise(burst, *trackers, missing),
             "short_capacity_burst": None,
         }
@@ -130,9 +126,36 @@ async def placement_run(
         if short_events:
             await leave_room_for(http, len(short_events) // 2)
             short = await produce_burst(kafka_producer, short_events)
-            missing = await wait_for_outcomes(trackers, list(short.sent_at), options.timeout)
-            result["short_capacity_burst"] = summarise(short, *trackers, missing)
+            short_missing = await wait_for_outcomes(trackers, list(short.sent_at), options.timeout)
+            result["short_capacity_burst"] = summarise(short, *trackers, short_missing)
+            missing += short_missing
         if missing:
             result["referral_log_tail"] = server.log_tail(20)
         result["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         return result
+
+
+async def placement_runs(
+    args: argparse.Namespace, kafka: str, workdir: Path, results: dict[str, Any]
+) -> None:
+    """One placement run per backend into ``results["placement"]``; a failed run is reported
+    in ``results["errors"]`` and the others go on."""
+    options = PlacementOptions(
+        placements=args.placements,
+        short_placements=args.short_placements,
+        warmup=max(1, args.warmup),
+        timeout=args.delivery_timeout,
+        fetch_max_wait_ms=args.fetch_max_wait_ms,
+        postgres_admin_dsn=args.postgres_admin_dsn,
+        seed=args.seed,
+    )
+    for backend in args.backends:
+        print(
+            f"… {backend}: referral, {options.warmup} warm-up + {options.placements} placements"
+            f" + {options.short_placements} with room for half",
+            flush=True,
+        )
+        try:
+            results["placement"][backend] = await placement_run(backend, options, kafka, workdir)
+        except Exception as error:  # report it, go on with the other measurements
+            results["errors"][f"placement {backend}"] = f"{type(error).__name__}: {error}"

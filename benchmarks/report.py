@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.placement_report import PLACEMENT_ROWS, SHORT_ROWS, placement_ratios
 from benchmarks.stats import ratio
 
 Cell = float | int | str | None
@@ -20,7 +21,9 @@ def ratios(results: dict[str, Any]) -> dict[str, dict[str, float | None]]:
         item["mode"]: item["msgs_per_s"] for item in results.get("raw_produce", {}).get("modes", [])
     }
     table: dict[str, dict[str, float | None]] = {}
-    for backend, run in results["registration"].items():
+    placements = results.get("placement", {})
+    for backend in dict.fromkeys([*results["registration"], *placements]):
+        run = results["registration"].get(backend, {})
         registrations = run.get("registrations_per_s")
         events = run.get("outbox", {}).get("events_per_s")
         table[backend] = {
@@ -37,6 +40,7 @@ def ratios(results: dict[str, Any]) -> dict[str, dict[str, float | None]]:
                 events, raw.get("pipelined")
             ),
             "outbox_events_per_s / registrations_per_s": ratio(events, registrations),
+            **placement_ratios(placements.get(backend), raw, registrations),
         }
     return table
 
@@ -109,10 +113,11 @@ def render(results: dict[str, Any]) -> str:
     meta, runs, options = results["meta"], results["registration"], results["meta"]["options"]
     backends = list(runs)
     lines = [
-        f"OPI intake benchmark  {meta['started_at']}  commit {meta['git_commit'] or '?'}",
+        f"OPI benchmark  {meta['started_at']}  commit {meta['git_commit'] or '?'}",
         f"  {options['requests']} requests per backend, {options['concurrency']} in flight, "
         f"{options['warmup']} warm-up; {meta['cpu_count']} CPUs; one embedded Tansu broker; "
         f"Idempotency-Key sent: {options['idempotency_keys']}",
+        *_placement_header(options),
         "",
         _heading("POST /cases (HTTP to a uvicorn subprocess)", backends),
         *(_row(label, _cells(runs, get), digits) for label, get, digits in HTTP_ROWS),
@@ -120,6 +125,19 @@ def render(results: dict[str, Any]) -> str:
         _heading("Outbox → plain aiokafka consumer", backends),
         *(_row(label, _cells(runs, get), digits) for label, get, digits in OUTBOX_ROWS),
     ]
+    placements = results.get("placement", {})
+    if placements:
+        lines += [
+            "",
+            _heading("Referral: child-registered burst, all fit", list(placements)),
+            *(_row(label, _cells(placements, get), n) for label, get, n in PLACEMENT_ROWS),
+        ]
+    if any(run.get("short_capacity_burst") for run in placements.values()):
+        lines += [
+            "",
+            _heading("Referral: burst with room for about half", list(placements)),
+            *(_row(label, _cells(placements, get), n) for label, get, n in SHORT_ROWS),
+        ]
     raw = results.get("raw_produce", {})
     if raw.get("modes"):
         lines += [
@@ -141,6 +159,16 @@ def render(results: dict[str, Any]) -> str:
     for section, error in results.get("errors", {}).items():
         lines += ["", f"ERROR in {section}: {error}"]
     return "\n".join(lines)
+
+
+def _placement_header(options: dict[str, Any]) -> list[str]:
+    if options.get("skip_placements", True):
+        return []
+    return [
+        f"  referral: {options['placements']} child-registered events per backend produced at "
+        f"once to Kafka (+{options['short_placements']} with room for about half), "
+        f"{max(1, options['warmup'])} warm-up"
+    ]
 
 
 RAW_LABELS = {
