@@ -39,5 +39,6 @@ SERVICES: Final = {
         ServiceEntry(
             "referral", "services.referral.main:create_app", 8002, _referral_dev_environment
         ),
+        ServiceEntry("notification", "services.notification.main:create_app", 8003),
     )
 }

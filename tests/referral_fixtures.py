@@ -30,7 +30,7 @@ def shelter(name: str, capacity: int, **changes: Any) -> dict[str, Any]:
     }
 
 
-def _child(sex: str = "female", age: int = 15) -> ChildIdentity:
+def _child(sex: str, age: int, nationalities: tuple[str, ...]) -> ChildIdentity:
     return ChildIdentity(
         given_names="Niña",
         family_names="Prueba",
@@ -39,7 +39,7 @@ def _child(sex: str = "female", age: int = 15) -> ChildIdentity:
         date_of_birth_estimated=True,
         age_years=age,
         age_group="0-11" if age < 12 else "12-17",
-        nationalities=["GT"],
+        nationalities=list(nationalities),
     )
 
 
@@ -50,21 +50,23 @@ def child_registered(
     age: int = 15,
     phone: str | None = None,
     siblings: list[UUID] | None = None,
+    nationalities: tuple[str, ...] = ("GT",),
+    registered_at: datetime | None = None,
 ) -> OutgoingEvent:
     case_id = case_id or uuid4()
-    now = datetime.now(UTC)
+    now = registered_at or datetime.now(UTC)
     contacts = [FamilyContact(name="Madre", relationship="mother", phone=phone)] if phone else []
     payload = ChildRegisteredV1(
         case_id=case_id,
         country="MX",
         registered_at=now,
         detected_at=now - timedelta(hours=2),
-        child=_child(sex, age),
+        child=_child(sex, age, nationalities),
         accompaniment="unaccompanied",
         detection_place=DetectionPlace(admin1="MX-CHP", point="Ciudad Hidalgo"),
         family_contacts=contacts,
         sibling_case_ids=siblings or [],
-        returned_national=False,
+        returned_national="MX" in nationalities,
     )
     return render(CHILD_REGISTERED_V1, payload, source=INTAKE, subject=str(case_id), time=now)
 
@@ -74,9 +76,11 @@ def screening_completed(
     *,
     sequence: int = 1,
     asylum: bool = False,
+    fear_of_return: bool = False,
     trafficking: bool = False,
     sex: str = "female",
     age: int = 15,
+    nationalities: tuple[str, ...] = ("GT",),
 ) -> OutgoingEvent:
     now = datetime.now(UTC)
     payload = ScreeningCompletedV1(
@@ -87,14 +91,14 @@ def screening_completed(
         rescreening=sequence > 1,
         screened_at=now,
         registered_at=now - timedelta(hours=1),
-        international_protection_need=asylum,
+        international_protection_need=asylum or fear_of_return,
         trafficking_suspected=trafficking,
         protection_flags=[],
         risk_level="high" if trafficking else "low",
         trafficking_indicators=["debt_bondage"] if trafficking else [],
-        child=_child(sex, age),
+        child=_child(sex, age, nationalities),
         accompaniment="unaccompanied",
         detection_place=DetectionPlace(admin1="MX-CHP", point="Ciudad Hidalgo"),
-        returned_national=False,
+        returned_national="MX" in nationalities,
     )
     return render(SCREENING_COMPLETED_V1, payload, source=INTAKE, subject=str(case_id), time=now)

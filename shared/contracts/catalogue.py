@@ -9,6 +9,12 @@ from pydantic import BaseModel
 
 from shared.contracts import topics
 from shared.contracts.child_registered import ChildRegisteredV1
+from shared.contracts.notification import (
+    AlertClosedV1,
+    AlertRaisedV1,
+    AuthorityNotifiedV1,
+    ConsularNotifiedV1,
+)
 from shared.contracts.placement import PlacementPendingV1, PlacementReleasedV1
 from shared.contracts.protection_referral import (
     ProtectionReferralMadeV1,
@@ -56,6 +62,19 @@ PROTECTION_REFERRAL_UPDATED_V1: Final = EventContract(
     ProtectionReferralUpdatedV1,
 )
 
+CONSULAR_NOTIFIED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.consular-notified.v1", topics.CONSULAR_NOTIFIED, ConsularNotifiedV1
+)
+AUTHORITY_NOTIFIED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.authority-notified.v1", topics.AUTHORITY_NOTIFIED, AuthorityNotifiedV1
+)
+ALERT_RAISED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.alert-raised.v1", topics.ALERT_RAISED, AlertRaisedV1
+)
+ALERT_CLOSED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.alert-closed.v1", topics.ALERT_CLOSED, AlertClosedV1
+)
+
 ALL_CONTRACTS: Final = (
     CHILD_REGISTERED_V1,
     SCREENING_COMPLETED_V1,
@@ -64,5 +83,9 @@ ALL_CONTRACTS: Final = (
     PLACEMENT_RELEASED_V1,
     PROTECTION_REFERRAL_MADE_V1,
     PROTECTION_REFERRAL_UPDATED_V1,
+    CONSULAR_NOTIFIED_V1,
+    AUTHORITY_NOTIFIED_V1,
+    ALERT_RAISED_V1,
+    ALERT_CLOSED_V1,
 )
 BY_TYPE: Final = {contract.type: contract for contract in ALL_CONTRACTS}

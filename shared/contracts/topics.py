@@ -11,6 +11,10 @@ PLACEMENT_PENDING: Final = "placement-pending"
 PLACEMENT_RELEASED: Final = "placement-released"
 PROTECTION_REFERRAL_MADE: Final = "protection-referral-made"
 PROTECTION_REFERRAL_UPDATED: Final = "protection-referral-updated"
+CONSULAR_NOTIFIED: Final = "consular-notified"
+AUTHORITY_NOTIFIED: Final = "authority-notified"
+ALERT_RAISED: Final = "alert-raised"
+ALERT_CLOSED: Final = "alert-closed"
 
 DEAD_LETTER_SUFFIX: Final = ".dlq"
 
@@ -27,4 +31,8 @@ NATIONAL_TOPICS: Final = (
     PLACEMENT_RELEASED,
     PROTECTION_REFERRAL_MADE,
     PROTECTION_REFERRAL_UPDATED,
+    CONSULAR_NOTIFIED,
+    AUTHORITY_NOTIFIED,
+    ALERT_RAISED,
+    ALERT_CLOSED,
 )

@@ -74,6 +74,32 @@ class Settings(BaseSettings):
         5.0, gt=0, description="referral: how often pending placements are retried"
     )
 
+    notification_recipients_file: Path | None = Field(
+        None, description="notification: TOML of recipients loaded when the directory is empty"
+    )
+    notification_max_attempts: int = Field(6, ge=1, description="notification: tries per notice")
+    notification_retry_base_seconds: float = Field(
+        2.0, gt=0, description="notification: first retry delay; doubles, with jitter"
+    )
+    notification_retry_max_seconds: float = Field(
+        600.0, gt=0, description="notification: longest delay between two tries"
+    )
+    notification_poll_interval_seconds: float = Field(
+        1.0, gt=0, description="notification: how often due notices and deadlines are checked"
+    )
+    notification_timeout_seconds: float = Field(
+        10.0, gt=0, description="notification: webhook and SMTP timeout"
+    )
+    screening_deadline_hours: float = Field(
+        24.0, gt=0, description="notification: alert when a case is not screened by then"
+    )
+    consular_deadline_hours: float = Field(
+        24.0, gt=0, description="notification: alert when an allowed consular notice is late"
+    )
+    smtp_host: str = Field("127.0.0.1", description="notification: SMTP server")
+    smtp_port: int = Field(25, description="notification: SMTP port")
+    smtp_sender: str = Field("opi-notifications@localhost", description="notification: From")
+
     keycloak_url: str | None = Field(None, description="e.g. https://sso.example.org")
     keycloak_realm: str | None = Field(None, description="default: opi-<country>")
     keycloak_client_id: str = Field("opi-platform", description="the platform's client")

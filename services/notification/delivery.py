@@ -1,0 +1,229 @@
+"""The delivery worker: sends due notices, records every attempt, retries with exponential
+backoff and jitter, and gives up after ``notification_max_attempts`` with an alert.
+
+A notice is claimed by pushing its next attempt past a lease, so a crash mid-send only
+delays it: it becomes due again and is sent with the same notice id (``Idempotency-Key``),
+which lets a receiver ignore a repeat. The network call runs outside any transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from prometheus_client import Counter
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.notification import alerts, events, firewall, notices
+from services.notification.channels import Channels, DeliveryError, Destination
+from services.notification.models import Notice, NoticeAttempt, NotifiedCase
+from shared.contracts.notification import AlertKind
+
+log = logging.getLogger(__name__)
+
+ATTEMPTS = Counter(
+    "opi_notification_attempts_total", "Notice delivery attempts", ["purpose", "outcome"]
+)
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_attempts: int
+    base_delay: float
+    max_delay: float
+    lease: float
+
+    def delay(self, attempts: int) -> float:
+        return min(self.max_delay, self.base_delay * 2 ** (attempts - 1)) * random.uniform(0.5, 1)
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        channels: Channels,
+        *,
+        policy: Policy,
+        country: str,
+        clock: Callable[[], datetime],
+        poll_interval: float,
+        on_change: Callable[[], None],
+    ) -> None:
+        self._sessions = sessions
+        self._channels = channels
+        self._policy = policy
+        self._country = country
+        self._clock = clock
+        self._poll_interval = poll_interval
+        self._on_change = on_change
+        self._wakeup = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                sent = await self.deliver_due()
+            except Exception:
+                log.exception("delivery round failed")
+                sent = 0
+            if not sent:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_interval)
+                self._wakeup.clear()
+
+    async def deliver_due(self, limit: int = 20) -> int:
+        claimed = await self._claim(limit)
+        outcomes = await asyncio.gather(
+            *(self.attempt(notice_id) for notice_id in claimed), return_exceptions=True
+        )
+        for notice_id, outcome in zip(claimed, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                log.error("delivery of notice %s failed", notice_id, exc_info=outcome)
+        return len(claimed)
+
+    async def _claim(self, limit: int) -> list[UUID]:
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            due = (
+                await session.scalars(
+                    select(Notice)
+                    .where(Notice.status == "pending", Notice.next_attempt_at <= now)
+                    .order_by(Notice.next_attempt_at)
+                    .limit(limit)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            for notice in due:
+                notice.next_attempt_at = now + timedelta(seconds=self._policy.lease)
+            return [notice.id for notice in due]
+
+    async def attempt(self, notice_id: UUID) -> None:
+        async with self._sessions() as session:
+            notice = await session.get(Notice, notice_id)
+            assert notice is not None
+            refusal = await self._refusal(session, notice)
+            target = await notices.recipient(session, notice.recipient_kind, notice.recipient_key)
+            missing = f"no recipient {notice.recipient_kind}/{notice.recipient_key} is configured"
+            message = dict(notice.message)
+            destination = target and Destination(
+                target.channel, target.address, target.secret, target.name
+            )
+        if refusal:
+            await self._settle(notice_id, "blocked", refusal)
+            return
+        if destination is None:
+            await self._settle(notice_id, "error", missing)
+            return
+        try:
+            detail = await self._channels.deliver(destination, str(notice_id), message)
+        except DeliveryError as error:
+            await self._settle(notice_id, "error", str(error))
+        else:
+            await self._settle(notice_id, "delivered", detail, recipient=destination.name)
+
+    async def _refusal(self, session: AsyncSession, notice: Notice) -> str | None:
+        """The firewall again, at the moment of sending: a flag may have been raised since."""
+        if notice.purpose != "consular":
+            return None
+        case = await session.get(NotifiedCase, notice.case_id)
+        if case is None:
+            return "unknown case"
+        refusal = firewall.refusal(case, self._country)
+        if refusal is None:
+            firewall.assert_clean(notice.message)
+        return refusal
+
+    async def _settle(
+        self, notice_id: UUID, outcome: str, detail: str, recipient: str = ""
+    ) -> None:
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            notice = await session.scalar(
+                select(Notice).where(Notice.id == notice_id).with_for_update()
+            )
+            assert notice is not None
+            notice.attempts += 1  # since it was (re)sent: the retry budget
+            number = await session.scalar(
+                select(func.count()).where(NoticeAttempt.notice_id == notice.id)
+            )
+            session.add(
+                NoticeAttempt(
+                    notice_id=notice.id,
+                    number=(number or 0) + 1,
+                    at=now,
+                    outcome=outcome,
+                    detail=detail[:2000],
+                )
+            )
+            ATTEMPTS.labels(notice.purpose.split(":")[0], outcome).inc()
+            await self._apply(session, notice, outcome, detail, recipient, now)
+        self._on_change()
+
+    async def _apply(
+        self,
+        session: AsyncSession,
+        notice: Notice,
+        outcome: str,
+        detail: str,
+        recipient: str,
+        now: datetime,
+    ) -> None:
+        if outcome == "blocked":
+            notice.status, notice.last_error = "blocked", detail
+            return
+        if outcome == "delivered":
+            notice.status, notice.delivered_at, notice.last_error = "delivered", now, None
+            await self._delivered(session, notice, recipient, now)
+            return
+        notice.last_error = detail
+        if notice.attempts < self._policy.max_attempts:
+            notice.next_attempt_at = now + timedelta(seconds=self._policy.delay(notice.attempts))
+            return
+        notice.status = "failed"
+        events.notice_settled(session, self._country, notice, recipient, now)
+        await alerts.raise_alert(
+            session,
+            notice.case_id,
+            AlertKind.DELIVERY_FAILED,
+            f"{notice.purpose} notice to {notice.recipient_kind}/{notice.recipient_key} failed "
+            f"after {notice.attempts} attempts: {detail}"[:500],
+            country=self._country,
+            now=now,
+        )
+
+    async def _delivered(
+        self, session: AsyncSession, notice: Notice, recipient: str, now: datetime
+    ) -> None:
+        events.notice_settled(session, self._country, notice, recipient, now)
+        if notice.purpose == "consular":
+            case = await session.get(NotifiedCase, notice.case_id)
+            if case is not None:
+                case.consular_notified_at = now
+                if case.protection_flag_open:  # raised while the message was on its way
+                    await alerts.raise_alert(
+                        session,
+                        case.case_id,
+                        AlertKind.FLAG_AFTER_CONSULAR_NOTICE,
+                        "a protection flag was raised while the consulate was being notified",
+                        country=self._country,
+                        now=now,
+                    )
+            await alerts.close_alert(
+                session,
+                notice.case_id,
+                AlertKind.CONSULAR_NOTICE_OVERDUE,
+                country=self._country,
+                now=now,
+            )
+        await alerts.close_alert(
+            session, notice.case_id, AlertKind.DELIVERY_FAILED, country=self._country, now=now
+        )

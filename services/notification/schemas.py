@@ -1,0 +1,92 @@
+"""Request and response bodies of the notification API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlparse
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+from shared.contracts.notification import Channel
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+class RecipientIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200, examples=["Consulado General de Guatemala"])
+    channel: Channel
+    address: str = Field(min_length=3, max_length=500, description="HTTPS URL or e-mail")
+    secret: str | None = Field(
+        None, min_length=16, max_length=200, description="HMAC-SHA256 key of the webhook signature"
+    )
+    contact: str | None = Field(None, max_length=300, description="for people: phone, e-mail")
+
+    @model_validator(mode="after")
+    def _address_fits_channel(self) -> RecipientIn:
+        if self.channel == Channel.EMAIL:
+            EmailAddress.model_validate({"value": self.address})
+            return self
+        url = urlparse(self.address)
+        # plain HTTP only to this machine (the development receiver)
+        if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOOPBACK):
+            raise ValueError("address: a webhook must be an https:// URL")
+        if not self.secret:
+            raise ValueError("secret: a webhook needs a secret to sign its messages")
+        return self
+
+
+class EmailAddress(BaseModel):
+    value: EmailStr
+
+
+class RecipientOut(BaseModel):
+    """Never the secret: only whether one is set."""
+
+    kind: str
+    key: str
+    name: str
+    channel: Channel
+    address: str
+    contact: str | None
+    has_secret: bool
+    updated_at: datetime
+
+
+class AttemptOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    number: int
+    at: datetime
+    outcome: str
+    detail: str | None
+
+
+class NoticeOut(BaseModel):
+    id: UUID
+    case_id: UUID
+    purpose: str
+    recipient_kind: str
+    recipient_key: str
+    channel: str
+    status: str
+    attempts: list[AttemptOut]
+    next_attempt_at: datetime
+    created_at: datetime
+    delivered_at: datetime | None
+    last_error: str | None
+    message: dict[str, Any]
+
+
+class AlertOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    case_id: UUID
+    kind: str
+    detail: str
+    raised_at: datetime
+    closed_at: datetime | None
