@@ -14,33 +14,37 @@ from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.notification import AlertKind
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.contracts.shelter_assigned import ShelterAssignedV1
+from shared.platform.db import insert_if_absent
 
 
 async def _case(
     session: AsyncSession, event: ChildRegisteredV1 | ScreeningCompletedV1
 ) -> NotifiedCase:
+    child = event.child
+    await insert_if_absent(
+        session,
+        NotifiedCase,
+        {
+            "case_id": event.case_id,
+            "given_names": child.given_names,
+            "family_names": child.family_names,
+            "sex": child.sex,
+            "date_of_birth": child.date_of_birth,
+            "age_years": child.age_years,
+            "nationalities": list(child.nationalities),
+            "returned_national": event.returned_national,
+            "registered_at": event.registered_at,
+            "registration_seen": False,
+            "screening_sequence": 0,
+            "international_protection_need": False,
+            "trafficking_suspected": False,
+        },
+        ["case_id"],
+    )
     case = await session.scalar(
         select(NotifiedCase).where(NotifiedCase.case_id == event.case_id).with_for_update()
     )
-    if case is None:
-        child = event.child
-        case = NotifiedCase(
-            case_id=event.case_id,
-            given_names=child.given_names,
-            family_names=child.family_names,
-            sex=child.sex,
-            date_of_birth=child.date_of_birth,
-            age_years=child.age_years,
-            nationalities=list(child.nationalities),
-            returned_national=event.returned_national,
-            registered_at=event.registered_at,
-            registration_seen=False,
-            screening_sequence=0,
-            international_protection_need=False,
-            trafficking_suspected=False,
-        )
-        session.add(case)
-        await session.flush()
+    assert case is not None
     return case
 
 

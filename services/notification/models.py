@@ -89,7 +89,7 @@ class Notice(Base):
 
     id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
     case_id: Mapped[UUID] = mapped_column(Uuid, index=True)
-    purpose: Mapped[str] = mapped_column(String(40))
+    purpose: Mapped[str] = mapped_column(String(80))
     recipient_kind: Mapped[str] = mapped_column(String(20))
     recipient_key: Mapped[str] = mapped_column(String(64))
     channel: Mapped[str] = mapped_column(String(10))

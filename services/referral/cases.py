@@ -12,6 +12,7 @@ from services.referral.models import CaseRelation, ReferralCase
 from services.referral.placement_rules import Need
 from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.screening_completed import ScreeningCompletedV1
+from shared.platform.db import insert_if_absent
 
 
 async def locked_case(session: AsyncSession, case_id: UUID) -> ReferralCase | None:
@@ -32,11 +33,7 @@ def need_of(case: ReferralCase) -> Need:
 
 
 async def record_registration(session: AsyncSession, event: ChildRegisteredV1) -> ReferralCase:
-    case = await locked_case(session, event.case_id)
-    if case is None:
-        case = _new_case(event.case_id, event)
-        session.add(case)
-    await session.flush()
+    case = await _ensure_case(session, event)
     relations = {("sibling", str(sibling)) for sibling in event.sibling_case_ids}
     relations |= {("phone", contact.phone) for contact in event.family_contacts if contact.phone}
     known = await session.scalars(select(CaseRelation).where(CaseRelation.case_id == case.case_id))
@@ -50,10 +47,7 @@ async def record_screening(
     session: AsyncSession, event: ScreeningCompletedV1
 ) -> tuple[ReferralCase, bool]:
     """Returns the case and whether this screening is the newest one seen."""
-    case = await locked_case(session, event.case_id)
-    if case is None:
-        case = _new_case(event.case_id, event)
-        session.add(case)
+    case = await _ensure_case(session, event)
     newest = event.sequence > case.screening_sequence
     if newest:
         case.screening_sequence = event.sequence
@@ -63,22 +57,33 @@ async def record_screening(
     return case, newest
 
 
-def _new_case(case_id: UUID, event: ChildRegisteredV1 | ScreeningCompletedV1) -> ReferralCase:
+async def _ensure_case(
+    session: AsyncSession, event: ChildRegisteredV1 | ScreeningCompletedV1
+) -> ReferralCase:
+    """The case, created by whichever of its events comes first, even at the same moment."""
     place = event.detection_place
-    return ReferralCase(
-        case_id=case_id,
-        age_group=event.child.age_group,
-        sex=event.child.sex,
-        nationalities=list(event.child.nationalities),
-        admin1=place.admin1,
-        latitude=place.latitude,
-        longitude=place.longitude,
-        registered_at=event.registered_at,
-        screening_sequence=0,
-        trafficking_suspected=False,
-        international_protection_need=False,
-        closed=False,
+    await insert_if_absent(
+        session,
+        ReferralCase,
+        {
+            "case_id": event.case_id,
+            "age_group": event.child.age_group,
+            "sex": event.child.sex,
+            "nationalities": list(event.child.nationalities),
+            "admin1": place.admin1,
+            "latitude": place.latitude,
+            "longitude": place.longitude,
+            "registered_at": event.registered_at,
+            "screening_sequence": 0,
+            "trafficking_suspected": False,
+            "international_protection_need": False,
+            "closed": False,
+        },
+        ["case_id"],
     )
+    case = await locked_case(session, event.case_id)
+    assert case is not None
+    return case
 
 
 async def sibling_case_ids(session: AsyncSession, case_id: UUID) -> set[UUID]:

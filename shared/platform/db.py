@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, Dialect, MetaData, TypeDecorator, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -90,3 +91,14 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+async def insert_if_absent(
+    session: AsyncSession, model: type[Base], values: dict[str, Any], keys: list[str]
+) -> bool:
+    """``INSERT ... ON CONFLICT DO NOTHING`` with the dialect's own insert; returns whether
+    the row was new. Concurrent writers of the same key do not collide."""
+    insert = postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)
+    result = await session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]

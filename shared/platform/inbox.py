@@ -9,13 +9,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import String, func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.contracts.catalogue import EventContract
 from shared.contracts.envelope import EventAttributes, attributes_of
-from shared.platform.db import Base, UtcDateTime, dialect_name
+from shared.platform.db import Base, UtcDateTime, insert_if_absent
 from shared.platform.dead_letter import PoisonMessage
 
 
@@ -33,14 +32,12 @@ async def first_delivery(
     session: AsyncSession, *, consumer: str, source: str, event_id: str, event_type: str
 ) -> bool:
     """Record the event as handled; ``False`` if this consumer has handled it before."""
-    insert = postgresql.insert if dialect_name(session) == "postgresql" else sqlite.insert
-    statement = (
-        insert(ProcessedEvent)
-        .values(consumer=consumer, source=source, event_id=event_id, event_type=event_type)
-        .on_conflict_do_nothing(index_elements=["consumer", "source", "event_id"])
+    return await insert_if_absent(
+        session,
+        ProcessedEvent,
+        {"consumer": consumer, "source": source, "event_id": event_id, "event_type": event_type},
+        ["consumer", "source", "event_id"],
     )
-    result = await session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def event_attributes(headers: dict[str, Any], contract: EventContract) -> EventAttributes:

@@ -24,6 +24,12 @@ from shared.contracts.catalogue import (
 )
 from shared.contracts.child import ChildIdentity, EventModel
 from shared.contracts.child_registered import ChildRegisteredV1
+from shared.contracts.notification import (
+    AlertClosedV1,
+    AlertRaisedV1,
+    AuthorityNotifiedV1,
+    ConsularNotifiedV1,
+)
 from shared.contracts.placement import PlacementPendingV1, PlacementReleasedV1
 from shared.contracts.protection_referral import (
     ProtectionReferralMadeV1,
@@ -132,6 +138,41 @@ PAYLOADS: dict[type[BaseModel], dict[str, Any]] = {
         "status": "acknowledged",
         "note": None,
         "updated_at": "2026-11-22T09:00:00Z",
+    },
+    ConsularNotifiedV1: {
+        "case_id": CASE_ID,
+        "notice_id": "7e6d5c4b-3a29-4180-a706-f5e4d3c2b1a0",
+        "country": "MX",
+        "consulate_country": "GT",
+        "channel": "webhook",
+        "sent_at": "2026-11-21T16:00:05Z",
+        "outcome": "delivered",
+        "reference": "7e6d5c4b-3a29-4180-a706-f5e4d3c2b1a0",
+    },
+    AuthorityNotifiedV1: {
+        "case_id": CASE_ID,
+        "notice_id": "8f7e6d5c-4b3a-4291-b807-16f5e4d3c2b1",
+        "country": "MX",
+        "recipient": "Procuraduría Federal de Protección de Niñas, Niños y Adolescentes",
+        "purpose": "child-registered",
+        "channel": "email",
+        "sent_at": "2026-11-20T21:00:03Z",
+        "outcome": "delivered",
+    },
+    AlertRaisedV1: {
+        "alert_id": "9a8f7e6d-5c4b-43a2-9918-27f6e5d4c3b2",
+        "case_id": CASE_ID,
+        "country": "MX",
+        "kind": "screening_overdue",
+        "detail": "registered and not screened within 24 h",
+        "raised_at": "2026-11-21T21:00:00Z",
+    },
+    AlertClosedV1: {
+        "alert_id": "9a8f7e6d-5c4b-43a2-9918-27f6e5d4c3b2",
+        "case_id": CASE_ID,
+        "country": "MX",
+        "kind": "screening_overdue",
+        "closed_at": "2026-11-21T22:00:00Z",
     },
 }
 

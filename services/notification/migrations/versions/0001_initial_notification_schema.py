@@ -59,7 +59,7 @@ def upgrade() -> None:
         "notices",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("case_id", sa.Uuid(), nullable=False),
-        sa.Column("purpose", sa.String(length=40), nullable=False),
+        sa.Column("purpose", sa.String(length=80), nullable=False),
         sa.Column("recipient_kind", sa.String(length=20), nullable=False),
         sa.Column("recipient_key", sa.String(length=64), nullable=False),
         sa.Column("channel", sa.String(length=10), nullable=False),
