@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from opi.registry import SERVICES
+from opi.registry import SERVICES, DevContext
 from shared.platform.config import Settings
 from shared.platform.dev_identity import ensure_signing_key
 from shared.platform.embedded_broker import EmbeddedBroker, free_port
@@ -29,6 +30,9 @@ class DevStack:
             for name, entry in SERVICES.items()
         }
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.mailbox_smtp_port = free_port() if free_ports else 2525
+        self.mailbox_port = free_port() if free_ports else 8025
+        self.webhook_secret = secrets.token_hex(16)
 
     def run(self) -> None:
         self.logs.mkdir(parents=True, exist_ok=True)
@@ -51,6 +55,7 @@ class DevStack:
     def start(self) -> None:
         jwks = ensure_signing_key(self.settings.data_dir, self.settings.realm)
         self.broker.start()
+        self.processes["mailbox"] = self._spawn_mailbox()
         for name in SERVICES:
             self.processes[name] = self._spawn(name, jwks)
         for name in SERVICES:
@@ -73,6 +78,39 @@ class DevStack:
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
 
+    @property
+    def mailbox_url(self) -> str:
+        return f"http://127.0.0.1:{self.mailbox_port}"
+
+    def _context(self) -> DevContext:
+        return DevContext(
+            country=self.country,
+            data_dir=self.settings.data_dir,
+            mailbox_smtp_port=self.mailbox_smtp_port,
+            mailbox_url=self.mailbox_url,
+            webhook_secret=self.webhook_secret,
+        )
+
+    def _spawn_mailbox(self) -> subprocess.Popen[bytes]:
+        log = open(self.logs / "mailbox.log", "ab")  # noqa: SIM115 - owned by the child process
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "opi.dev_mailbox",
+                "--directory",
+                str(self.settings.data_dir / "mailbox" / self.country),
+                "--smtp-port",
+                str(self.mailbox_smtp_port),
+                "--http-port",
+                str(self.mailbox_port),
+            ],
+            env={**os.environ, "OPI_DEV_WEBHOOK_SECRET": self.webhook_secret},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
     def _spawn(self, name: str, jwks: Path) -> subprocess.Popen[bytes]:
         env = {
             **os.environ,
@@ -86,7 +124,7 @@ class DevStack:
             "OPI_KAFKA_SESSION_TIMEOUT_MS": "2000",
             "OPI_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
             "OPI_KAFKA_REBALANCE_TIMEOUT_MS": "5000",
-            **SERVICES[name].dev_environment(self.country),
+            **SERVICES[name].dev_environment(self._context()),
         }
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child process
         return subprocess.Popen(
@@ -122,6 +160,7 @@ class DevStack:
             "broker": self.broker.bootstrap_servers,
             "services": {name: self.url(name) for name in SERVICES},
             "jwks": str(jwks),
+            "mailbox": self.mailbox_url,
             "logs": str(self.logs),
         }
         manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
@@ -130,6 +169,10 @@ class DevStack:
         print(f"opi dev: country {self.country}, Kafka at {self.broker.bootstrap_servers}")
         for name in SERVICES:
             print(f"  {name:<13} {self.url(name)}  (docs: {self.url(name)}/docs)")
+        print(
+            f"  mailbox       {self.mailbox_url}  (what consulates, authorities, shelters "
+            "and supervisors received)"
+        )
         print(f"  token:        opi token --country {self.country} --role opi-officer")
         print(f"  manifest:     {self.settings.data_dir / 'dev.json'}; logs in {self.logs}")
         print("Press Ctrl-C to stop.", flush=True)

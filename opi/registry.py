@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
+from pathlib import Path
 from typing import Final
 
 from fastapi import FastAPI
@@ -13,23 +14,50 @@ from shared.platform.config import Settings
 
 
 @dataclass(frozen=True)
+class DevContext:
+    """What `opi dev` tells a service about the development machine it runs on."""
+
+    country: str
+    data_dir: Path
+    mailbox_smtp_port: int
+    mailbox_url: str
+    webhook_secret: str
+
+
+@dataclass(frozen=True)
 class ServiceEntry:
     name: str
     factory: str
     default_port: int
-    dev_environment: Callable[[str], dict[str, str]] = field(default=lambda _country: {})
+    dev_environment: Callable[[DevContext], dict[str, str]] = field(default=lambda _: {})
 
     def create_app(self, settings: Settings) -> FastAPI:
         module_name, function = self.factory.split(":")
         return getattr(import_module(module_name), function)(settings)
 
 
-def _referral_dev_environment(country: str) -> dict[str, str]:
+def _referral_dev_environment(context: DevContext) -> dict[str, str]:
     """`opi dev` seeds the country's shelters, so that placements happen from the start."""
     from services.referral.shelters import seed_file_for
 
-    seed = seed_file_for(country)
+    seed = seed_file_for(context.country)
     return {"OPI_REFERRAL_SEED_FILE": str(seed)} if seed else {}
+
+
+def _notification_dev_environment(context: DevContext) -> dict[str, str]:
+    """Every recipient of the demo is the development mailbox (webhooks and e-mail)."""
+    from services.notification.dev_recipients import write_dev_recipients
+
+    path = write_dev_recipients(
+        context.data_dir / context.country / "recipients.toml",
+        mailbox_url=context.mailbox_url,
+        secret=context.webhook_secret,
+    )
+    return {
+        "OPI_NOTIFICATION_RECIPIENTS_FILE": str(path),
+        "OPI_SMTP_HOST": "127.0.0.1",
+        "OPI_SMTP_PORT": str(context.mailbox_smtp_port),
+    }
 
 
 SERVICES: Final = {
@@ -39,6 +67,11 @@ SERVICES: Final = {
         ServiceEntry(
             "referral", "services.referral.main:create_app", 8002, _referral_dev_environment
         ),
-        ServiceEntry("notification", "services.notification.main:create_app", 8003),
+        ServiceEntry(
+            "notification",
+            "services.notification.main:create_app",
+            8003,
+            _notification_dev_environment,
+        ),
     )
 }

@@ -468,6 +468,7 @@ def test_service_is_configured_for_production(
     assert settings.telemetry_exporter == "otlp"
     assert settings.auth_jwks_file is None, "the development JWKS file has no place here"
     assert settings.referral_seed_file is None, "seed shelters are for development only"
+    assert settings.notification_recipients_file is None, "seed recipients are for development"
     assert settings.database_url is not None
     assert settings.database_url.startswith("postgresql+asyncpg://")
     assert settings.database_url_for(service_name) == settings.database_url
@@ -497,6 +498,20 @@ def test_services_agree_on_the_shared_settings(services, monkeypatch):
     first = SERVICE_NAMES[0]
     for name in SERVICE_NAMES[1:]:
         assert values[name] == values[first], f"{name} and {first} disagree"
+
+
+def test_notification_mails_through_the_compose_relay(services, monkeypatch):
+    settings = settings_from(compose_environment(services["notification"]), monkeypatch)
+    relay = services.get(settings.smtp_host)
+    assert relay is not None, f"OPI_SMTP_HOST: no compose service {settings.smtp_host}"
+    assert relay["image"].startswith("axllent/mailpit:"), "a demo relay that delivers nothing"
+    relay_env = compose_environment(relay)
+    assert host_port(relay_env["MP_SMTP_BIND_ADDR"])[1] == settings.smtp_port
+    assert settings.smtp_host in depends_on(services["notification"])
+    assert "healthcheck" in relay
+    # its web UI shows the notices (children's data): the host's loopback only
+    assert all(str(mapping).startswith("127.0.0.1:") for mapping in relay.get("ports", []))
+    assert not any(target.startswith("/") for target in bind_mounts(relay)), "keeps nothing"
 
 
 def test_service_port_agrees_everywhere(service_name, service_settings, services):
@@ -639,8 +654,11 @@ def test_alerts_cover_the_operational_risks():
         'status=~"5.."',
         'route="/cases"',
         "opi_referral_pending_placements",
+        'opi_notification_attempts_total{job=~"opi-.+", outcome="error"}',
     ]:
         assert needle in covered, f"no alert uses {needle}"
+    # the firewall refusing a consular notice is the rule working, not a failure
+    assert "blocked" not in covered, 'outcome="blocked" is informational: no alert on it'
     for rule in rules:
         assert rule["labels"]["severity"] in {"critical", "warning"}, rule["alert"]
         assert rule["annotations"]["summary"], rule["alert"]
@@ -655,6 +673,7 @@ def test_alerts_and_dashboard_use_metrics_the_services_expose():
         "opi_outbox_pending_messages",
         "faststream_received_messages_total",
         "opi_referral_pending_placements",
+        "opi_notification_attempts_total",
     } <= used
     assert sorted(used - known) == [], f"known metrics: {sorted(known)}"
 
@@ -842,6 +861,7 @@ def test_k8s_settings_are_real_and_secret_where_they_should_be(
     assert settings.kafka_enable_idempotence is True
     assert settings.keycloak_url and settings.auth_jwks_file is None
     assert settings.referral_seed_file is None, "seed shelters are for development only"
+    assert settings.notification_recipients_file is None, "seed recipients are for development"
     assert settings.realm == "opi-mx"
     assert str(settings.data_dir).startswith("/tmp/"), "the only writable path is /tmp"
 
