@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.intake_fixtures import REGISTRATION
+from tests.intake_fixtures import REGISTRATION, SCREENING
 
 
 def _wait_for_manifest(path: Path, process: subprocess.Popen, timeout: float = 90) -> dict:
@@ -36,6 +36,16 @@ def _wait_for_placement(case_url: str, token: str, timeout: float = 30) -> dict:
             return case.json()["placement"]
         time.sleep(0.3)
     raise TimeoutError("the child was not placed")
+
+
+def _wait_for_mail(mailbox: str, recipients: set[str], timeout: float = 30) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        received = httpx.get(f"{mailbox}/messages.json", timeout=10).json()
+        if recipients <= {str(m["to"]) for m in received}:
+            return received
+        time.sleep(0.3)
+    raise TimeoutError(f"the mailbox did not receive messages for {recipients}")
 
 
 def _port_open(url: str) -> bool:
@@ -78,10 +88,25 @@ def test_opi_dev_runs_the_instance_and_stops_on_ctrl_c(tmp_path: Path) -> None:
         case_url = f"{intake}/cases/{response.json()['case_id']}"
         placement = _wait_for_placement(case_url, token)
         assert placement["shelter_name"] == "Albergue Temporal DIF Tapachula"
+        # the notification service told the authority (e-mail) and, after a clean screening,
+        # the Guatemalan consulate (signed webhook): both land in the development mailbox
+        screened = httpx.post(
+            f"{case_url}/screening",
+            json=SCREENING,
+            timeout=30,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert screened.status_code == 201
+        received = _wait_for_mail(manifest["mailbox"], {"consulate-gt"})
+        consulate = next(m for m in received if m["to"] == "consulate-gt")
+        assert consulate["signature_valid"] is True
+        assert "Ana Lucía" in consulate["body"] and "interview" not in consulate["body"]
+        assert any(m["channel"] == "email" for m in received)
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=60)
     assert process.returncode == 0, output
     assert f"intake        {intake}" in output and "opi dev: stopped" in output
-    assert not _port_open(intake) and not _port_open(manifest["services"]["referral"])
+    for url in [*manifest["services"].values(), manifest["mailbox"]]:
+        assert not _port_open(url)
     assert not _port_open(f"http://{manifest['broker']}")
