@@ -191,3 +191,32 @@ async def test_flag_after_notification_raises_an_alert(notification) -> None:
     assert notification.receiver.accepted_by("supervisors")[0]["alert"] == (
         "flag_after_consular_notice"
     )
+
+
+async def test_a_flag_blocks_an_undelivered_notice_and_resend_obeys_the_firewall(
+    notification,
+) -> None:
+    case_id = uuid4()
+    notification.receiver.always_fail.add("GT")
+    await produce_events(
+        notification.bootstrap, [child_registered(case_id), screening_completed(case_id)]
+    )
+    notices = await _settled(notification, case_id, 2)
+    (consular,) = [n for n in notices if n["purpose"] == "consular"]
+    assert consular["status"] == "failed"  # the consulate was unreachable
+    await produce_events(
+        notification.bootstrap, [screening_completed(case_id, sequence=2, fear_of_return=True)]
+    )
+    async with notification.service.client(notification.supervisor) as http:
+        for _ in range(100):
+            found = (await http.get("/notices", params={"case_id": str(case_id)})).json()
+            consular = next(n for n in found if n["purpose"] == "consular")
+            if consular["status"] == "blocked":
+                break
+            await asyncio.sleep(0.1)
+        assert consular["status"] == "blocked"
+        notification.receiver.always_fail.clear()
+        resend = await http.post(f"/notices/{consular['id']}/resend")
+    assert resend.status_code == 409 and "firewall" in resend.json()["detail"]
+    await asyncio.sleep(0.5)
+    assert notification.receiver.accepted_by("GT") == []
