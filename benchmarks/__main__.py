@@ -1,7 +1,8 @@
 """``python -m benchmarks`` (``make bench``): intake registrations over HTTP on SQLite and
 PostgreSQL, the outbox's end-to-end delivery, referral's placements under a burst of
-child-registered events, and a raw aiokafka produce baseline, all in one run on one embedded
-broker. It reports; it never asserts performance.
+child-registered events, notification's signed webhook notices under a burst of registrations
+and screenings, and a raw aiokafka produce baseline, all in one run on one embedded broker.
+It reports; it never asserts performance.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from benchmarks import produce
 from benchmarks.cli import parse_args
 from benchmarks.delivery import Headers
 from benchmarks.infra import REPO_ROOT
+from benchmarks.notices import notice_runs
 from benchmarks.placements import placement_runs
 from benchmarks.report import ratios, render, write_json
 from benchmarks.runs import RunOptions, registration_run
@@ -53,8 +55,9 @@ def _meta(args: argparse.Namespace) -> dict[str, Any]:
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
         "options": options,
-        "notes": "intake and referral run as `python -m opi serve <service>` in processes of "
-        "their own; the load generator, the consumers and the producers share this process",
+        "notes": "intake, referral and notification run as `python -m opi serve <service>` in "
+        "processes of their own; the load generator, the consumers, the producers and the "
+        "webhook receiver share this process",
     }
 
 
@@ -63,6 +66,7 @@ async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         "meta": _meta(args),
         "registration": {},
         "placement": {},
+        "notification": {},
         "errors": {},
     }
     options = RunOptions(
@@ -92,6 +96,8 @@ async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                 sample = sample or outcome.sample
             if not args.skip_placements:
                 await placement_runs(args, broker.bootstrap_servers, workdir, results)
+            if not args.skip_notices:
+                await notice_runs(args, broker.bootstrap_servers, workdir, results)
             print(f"… raw produce: 2 x {args.produce_messages} messages", flush=True)
             try:
                 results["raw_produce"] = await produce.measure(

@@ -68,10 +68,20 @@ def parse_args(description: str, argv: list[str] | None = None) -> argparse.Name
     parser.add_argument(
         "--skip-placements", action="store_true", help="do not run the referral placement burst"
     )
+    parser.add_argument(
+        "--notices",
+        type=int,
+        default=500,
+        help="children per backend in the notification burst, each registered and screened "
+        "clean: 2 webhook notices each (authority + consulate)",
+    )
+    parser.add_argument(
+        "--skip-notices", action="store_true", help="do not run the notification burst"
+    )
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--output", type=Path, default=REPO_ROOT / ".bench" / "results.json")
     args = parser.parse_args(argv)
-    for name in ("requests", "concurrency", "placements"):
+    for name in ("requests", "concurrency", "placements", "notices"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")
     if args.warmup < 0:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.notice_report import NOTICE_ROWS, notice_header, notice_ratios
 from benchmarks.placement_report import PLACEMENT_ROWS, SHORT_ROWS, placement_ratios
 from benchmarks.stats import ratio
 
@@ -21,8 +22,8 @@ def ratios(results: dict[str, Any]) -> dict[str, dict[str, float | None]]:
         item["mode"]: item["msgs_per_s"] for item in results.get("raw_produce", {}).get("modes", [])
     }
     table: dict[str, dict[str, float | None]] = {}
-    placements = results.get("placement", {})
-    for backend in dict.fromkeys([*results["registration"], *placements]):
+    placements, notices = results.get("placement", {}), results.get("notification", {})
+    for backend in dict.fromkeys([*results["registration"], *placements, *notices]):
         run = results["registration"].get(backend, {})
         registrations = run.get("registrations_per_s")
         events = run.get("outbox", {}).get("events_per_s")
@@ -41,6 +42,7 @@ def ratios(results: dict[str, Any]) -> dict[str, dict[str, float | None]]:
             ),
             "outbox_events_per_s / registrations_per_s": ratio(events, registrations),
             **placement_ratios(placements.get(backend), raw, registrations),
+            **notice_ratios(notices.get(backend), raw),
         }
     return table
 
@@ -118,6 +120,7 @@ def render(results: dict[str, Any]) -> str:
         f"{options['warmup']} warm-up; {meta['cpu_count']} CPUs; one embedded Tansu broker; "
         f"Idempotency-Key sent: {options['idempotency_keys']}",
         *_placement_header(options),
+        *notice_header(options),
         "",
         _heading("POST /cases (HTTP to a uvicorn subprocess)", backends),
         *(_row(label, _cells(runs, get), digits) for label, get, digits in HTTP_ROWS),
@@ -138,6 +141,10 @@ def render(results: dict[str, Any]) -> str:
             _heading("Referral: burst with room for about half", list(placements)),
             *(_row(label, _cells(placements, get), n) for label, get, n in SHORT_ROWS),
         ]
+    notices = results.get("notification", {})
+    if notices:
+        lines += ["", _heading("Notification: webhook notices of a burst", list(notices))]
+        lines += [_row(label, _cells(notices, get), n) for label, get, n in NOTICE_ROWS]
     raw = results.get("raw_produce", {})
     if raw.get("modes"):
         lines += [

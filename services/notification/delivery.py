@@ -41,7 +41,9 @@ class Policy:
     lease: float
 
     def delay(self, attempts: int) -> float:
-        return min(self.max_delay, self.base_delay * 2 ** (attempts - 1)) * random.uniform(0.5, 1)
+        # the exponent is capped first: a large attempt count must not overflow a float
+        growth = 2 ** min(attempts - 1, 40)
+        return min(self.max_delay, self.base_delay * growth) * random.uniform(0.5, 1)
 
 
 class DeliveryWorker:

@@ -102,6 +102,6 @@ def assert_clean(message: Any, path: str = "") -> None:
             if key in FORBIDDEN_KEYS:
                 raise ValueError(f"consular message must not carry {path}{key}")
             assert_clean(value, f"{path}{key}.")
-    elif isinstance(message, list):
+    elif isinstance(message, list | tuple):
         for item in message:
             assert_clean(item, path)

@@ -7,7 +7,16 @@ from typing import Any
 from urllib.parse import urlparse
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from shared.contracts.notification import Channel
 
@@ -25,16 +34,26 @@ class RecipientIn(BaseModel):
     )
     contact: str | None = Field(None, max_length=300, description="for people: phone, e-mail")
 
-    @model_validator(mode="after")
-    def _address_fits_channel(self) -> RecipientIn:
-        if self.channel == Channel.EMAIL:
-            EmailAddress.model_validate({"value": self.address})
-            return self
-        url = urlparse(self.address)
+    @field_validator("address")
+    @classmethod
+    def _address_fits_channel(cls, address: str, info: ValidationInfo) -> str:
+        if info.data.get("channel") == Channel.EMAIL:
+            try:
+                EmailAddress.model_validate({"value": address})
+            except ValidationError as error:
+                raise ValueError(f"not an e-mail address: {address!r}") from error
+            return address
+        url = urlparse(address)
+        if not url.hostname or " " in address:
+            raise ValueError("a webhook address must be a URL with a host")
         # plain HTTP only to this machine (the development receiver)
         if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOOPBACK):
-            raise ValueError("address: a webhook must be an https:// URL")
-        if not self.secret:
+            raise ValueError("a webhook must be an https:// URL")
+        return address
+
+    @model_validator(mode="after")
+    def _webhook_is_signed(self) -> RecipientIn:
+        if self.channel == Channel.WEBHOOK and not self.secret:
             raise ValueError("secret: a webhook needs a secret to sign its messages")
         return self
 

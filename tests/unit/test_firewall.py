@@ -237,11 +237,6 @@ def test_assert_clean_accepts_clean_messages(message: Any) -> None:
     assert_clean(message)  # does not raise
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: assert_clean walks dicts and lists but not tuples, so a forbidden "
-    "key inside a tuple (json.dumps sends it as a list) passes the defence-in-depth check",
-)
 def test_assert_clean_walks_tuples_too() -> None:
     with pytest.raises(ValueError):
         assert_clean({"items": ({"shelter_id": "x"},)})

@@ -291,12 +291,5 @@ def test_jitter_stays_within_half_and_whole_of_the_base() -> None:
         assert min(samples) < 0.6 * base and max(samples) > 0.9 * base  # really spread
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OverflowError,
-    reason="product bug: base_delay * 2 ** (attempts - 1) overflows a float from attempt 1025 "
-    "on (notification_max_attempts has no upper bound), so the worker cannot settle the "
-    "attempt and keeps re-sending the notice every lease instead of giving up",
-)
 def test_delay_stays_capped_for_any_attempt_count() -> None:
     assert POLICY.delay(1025) <= POLICY.max_delay
