@@ -99,6 +99,11 @@ async def test_clean_screening_notifies_the_consulate_once_signed(notification) 
     assert record.key == str(case_id).encode() and event["channel"] == "webhook"
     (authority,) = notification.receiver.accepted_by("authority")
     assert authority["type"] == "child-registered"
+    async with TopicReader(notification.bootstrap, "authority-notified", 20) as reader:
+        (told,) = await reader.read_until(lambda rs: len(rs) >= 1)
+    told = json.loads(told.value)
+    assert told["purpose"] == "child-registered" and told["outcome"] == "delivered"
+    assert told["recipient"] == "authority" and told["case_id"] == str(case_id)
 
 
 async def test_a_national_child_has_no_consulate(notification) -> None:
