@@ -21,23 +21,11 @@ from shared.contracts.placement import PlacementReleasedV1
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 from shared.platform.dead_letter import PoisonMessage
 from shared.platform.inbox import handle_once
-from shared.platform.messaging import Publisher, SubscriberOptions
+from shared.platform.messaging import SubscriberOptions
 
 CONSUMER = "intake"
 PUBLISHED: tuple[EventContract, ...] = (CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1)
 CONSUMED: tuple[EventContract, ...] = (SHELTER_ASSIGNED_V1, PLACEMENT_RELEASED_V1)
-
-
-def declare_publishers(broker: KafkaBroker) -> dict[str, Publisher]:
-    return {
-        contract.topic: broker.publisher(
-            contract.topic,
-            title=f"{contract.topic}:publish",
-            description=f"CloudEvent {contract.type} (binary mode; Kafka key = case id)",
-            schema=contract.payload,
-        )
-        for contract in PUBLISHED
-    }
 
 
 def register_subscribers(

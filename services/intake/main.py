@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from services.intake import api, handlers
 from shared.platform.config import Settings
 from shared.platform.http import add_common_routes, asyncapi_document
-from shared.platform.messaging import subscriber_options
+from shared.platform.messaging import declare_publishers, subscriber_options
 from shared.platform.service_app import ServiceRuntime, install
 from shared.platform.telemetry import configure_tracing, instrument
 
@@ -30,7 +30,7 @@ def create_runtime(settings: Settings) -> ServiceRuntime:
     handlers.register_subscribers(
         runtime.broker, runtime.sessions, subscriber_options(settings, SERVICE)
     )
-    runtime.attach_relay(handlers.declare_publishers(runtime.broker))
+    runtime.attach_relay(declare_publishers(runtime.broker, handlers.PUBLISHED))
     return runtime
 
 

@@ -9,7 +9,6 @@ which lets a receiver ignore a repeat. The network call runs outside any transac
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections.abc import Callable
@@ -25,6 +24,7 @@ from services.notification import alerts, events, firewall, notices
 from services.notification.channels import Channels, DeliveryError, Destination
 from services.notification.models import Notice, NoticeAttempt, NotifiedCase
 from shared.contracts.notification import AlertKind
+from shared.platform.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +63,11 @@ class DeliveryWorker:
         self._policy = policy
         self._country = country
         self._clock = clock
-        self._poll_interval = poll_interval
         self._on_change = on_change
-        self._wakeup = asyncio.Event()
+        self._wakeup = Wakeup(poll_interval)
 
     def wake(self) -> None:
-        self._wakeup.set()
+        self._wakeup.ring()
 
     async def run(self) -> None:
         while True:
@@ -78,9 +77,7 @@ class DeliveryWorker:
                 log.exception("delivery round failed")
                 sent = 0
             if not sent:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_interval)
-                self._wakeup.clear()
+                await self._wakeup.wait()
 
     async def deliver_due(self, limit: int = 20) -> int:
         claimed = await self._claim(limit)

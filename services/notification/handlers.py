@@ -27,7 +27,7 @@ from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 from shared.platform.inbox import handle_once
-from shared.platform.messaging import Publisher, SubscriberOptions
+from shared.platform.messaging import SubscriberOptions
 
 CONSUMER = "notification"
 PUBLISHED: tuple[EventContract, ...] = (
@@ -41,18 +41,6 @@ CONSUMED: tuple[EventContract, ...] = (
     SCREENING_COMPLETED_V1,
     SHELTER_ASSIGNED_V1,
 )
-
-
-def declare_publishers(broker: KafkaBroker) -> dict[str, Publisher]:
-    return {
-        contract.topic: broker.publisher(
-            contract.topic,
-            title=f"{contract.topic}:publish",
-            description=f"CloudEvent {contract.type} (binary mode; Kafka key = case id)",
-            schema=contract.payload,
-        )
-        for contract in PUBLISHED
-    }
 
 
 @dataclass(frozen=True)

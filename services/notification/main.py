@@ -19,7 +19,7 @@ from services.notification.delivery import DeliveryWorker, Policy
 from services.notification.routes import router
 from shared.platform.config import Settings
 from shared.platform.http import add_common_routes, asyncapi_document
-from shared.platform.messaging import subscriber_options
+from shared.platform.messaging import declare_publishers, subscriber_options
 from shared.platform.service_app import ServiceRuntime, install
 from shared.platform.telemetry import configure_tracing, instrument
 
@@ -42,7 +42,7 @@ def create_runtime(settings: Settings) -> ServiceRuntime:
         topics=[c.topic for c in (*handlers.PUBLISHED, *handlers.CONSUMED)],
         description=DESCRIPTION,
     )
-    runtime.attach_relay(handlers.declare_publishers(runtime.broker))
+    runtime.attach_relay(declare_publishers(runtime.broker, handlers.PUBLISHED))
     return runtime
 
 

@@ -29,7 +29,7 @@ from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.protection_referral import ReferralKind
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.platform.inbox import handle_once
-from shared.platform.messaging import Publisher, SubscriberOptions
+from shared.platform.messaging import SubscriberOptions
 
 CONSUMER = "referral"
 PUBLISHED: tuple[EventContract, ...] = (
@@ -40,18 +40,6 @@ PUBLISHED: tuple[EventContract, ...] = (
     PROTECTION_REFERRAL_UPDATED_V1,
 )
 CONSUMED: tuple[EventContract, ...] = (CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1)
-
-
-def declare_publishers(broker: KafkaBroker) -> dict[str, Publisher]:
-    return {
-        contract.topic: broker.publisher(
-            contract.topic,
-            title=f"{contract.topic}:publish",
-            description=f"CloudEvent {contract.type} (binary mode; Kafka key = case id)",
-            schema=contract.payload,
-        )
-        for contract in PUBLISHED
-    }
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from services.referral.shelter_routes import router as shelter_router
 from services.referral.sweeper import PendingPlacementSweeper
 from shared.platform.config import Settings
 from shared.platform.http import add_common_routes, asyncapi_document
-from shared.platform.messaging import subscriber_options
+from shared.platform.messaging import declare_publishers, subscriber_options
 from shared.platform.service_app import ServiceRuntime, install
 from shared.platform.telemetry import configure_tracing, instrument
 
@@ -39,7 +39,7 @@ def create_runtime(settings: Settings) -> ServiceRuntime:
         topics=[c.topic for c in (*handlers.PUBLISHED, *handlers.CONSUMED)],
         description=DESCRIPTION,
     )
-    relay = runtime.attach_relay(handlers.declare_publishers(runtime.broker))
+    relay = runtime.attach_relay(declare_publishers(runtime.broker, handlers.PUBLISHED))
     deps = handlers.Dependencies(
         sessions=runtime.sessions,
         country=settings.country,

@@ -3,8 +3,6 @@ change, and every ``placement_sweep_interval_seconds`` in case another instance 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -13,6 +11,7 @@ from prometheus_client import Counter, Gauge
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.referral import placement_queries, placements
+from shared.platform.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +33,12 @@ class PendingPlacementSweeper:
     ) -> None:
         self._sessions = sessions
         self._country = country
-        self._interval = interval
         self._clock = clock
         self._on_placed = on_placed
-        self._wakeup = asyncio.Event()
+        self._wakeup = Wakeup(interval)
 
     def wake(self) -> None:
-        self._wakeup.set()
+        self._wakeup.ring()
 
     async def run(self) -> None:
         while True:
@@ -48,9 +46,7 @@ class PendingPlacementSweeper:
                 await self.sweep()
             except Exception:
                 log.exception("pending-placement sweep failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=self._interval)
-            self._wakeup.clear()
+            await self._wakeup.wait()
 
     async def sweep(self) -> int:
         """Try every pending case, oldest first; returns how many were placed."""

@@ -20,6 +20,7 @@ from opentelemetry import context as otel_context
 from opentelemetry import propagate, trace
 from prometheus_client import REGISTRY
 
+from shared.contracts.catalogue import EventContract
 from shared.contracts.topics import dead_letter_topic
 from shared.platform.config import Settings
 from shared.platform.dead_letter import dead_letter_middleware
@@ -73,6 +74,21 @@ def subscriber_options(settings: Settings, service: str) -> SubscriberOptions:
         }
 
     return options
+
+
+def declare_publishers(
+    broker: KafkaBroker, contracts: Iterable[EventContract]
+) -> dict[str, Publisher]:
+    """A service's publishers, declared so that its AsyncAPI document shows what it emits."""
+    return {
+        contract.topic: broker.publisher(
+            contract.topic,
+            title=f"{contract.topic}:publish",
+            description=f"CloudEvent {contract.type} (binary mode; Kafka key = case id)",
+            schema=contract.payload,
+        )
+        for contract in contracts
+    }
 
 
 def with_dead_letters(topics: Iterable[str]) -> list[str]:

@@ -6,7 +6,6 @@ them sent. Several relays may run side by side on PostgreSQL (rows are claimed w
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
@@ -16,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.platform.outbox import OutboxMessage, now
+from shared.platform.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +40,13 @@ class OutboxRelay:
         self._sessions = sessions
         self._publish_batch = publish_batch
         self._batch_size = batch_size
-        self._poll_interval = poll_interval
         self._max_backoff = max_backoff
         self._on_failure = on_failure
-        self._wakeup = asyncio.Event()
+        self._wakeup = Wakeup(poll_interval)
 
     def wake(self) -> None:
         """Called after a commit that staged events, so they leave at once, not at the next poll."""
-        self._wakeup.set()
+        self._wakeup.ring()
 
     async def run(self) -> None:
         failures = 0
@@ -61,7 +60,7 @@ class OutboxRelay:
             if failures:
                 await self._back_off(failures)
             elif sent < self._batch_size:
-                await self._wait_for_work()
+                await self._wakeup.wait()
 
     async def relay_once(self) -> tuple[int, bool]:
         """Publish one batch; returns (how many were sent, whether all of them were)."""
@@ -109,11 +108,6 @@ class OutboxRelay:
                 select(func.count()).where(OutboxMessage.published_at.is_(None))
             )
         PENDING.set(pending or 0)
-
-    async def _wait_for_work(self) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wakeup.wait(), timeout=self._poll_interval)
-        self._wakeup.clear()
 
     async def _back_off(self, failures: int) -> None:
         delay = min(self._max_backoff, 0.2 * 2**failures) * random.uniform(0.5, 1.0)
