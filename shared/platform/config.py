@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     outbox_poll_interval_seconds: float = Field(
         0.5, gt=0, description="relay poll when idle (a commit wakes it at once)"
     )
+    outbox_max_attempts: int = Field(
+        50, ge=1, description="tries before an event is parked (kept, with its error)"
+    )
     outbox_max_backoff_seconds: float = Field(
         10.0, gt=0, description="longest relay pause while Kafka is unreachable"
     )

@@ -1,19 +1,28 @@
 """The outbox relay: publishes staged events in the order they were written, then marks
-them sent. Several relays may run side by side on PostgreSQL (rows are claimed with
-``FOR UPDATE SKIP LOCKED``); on SQLite the single writer makes that moot.
+them sent.
+
+No database transaction stays open while Kafka is slow or down: the batch is read in one
+short session, published, and marked in a second one, so requests (on SQLite's single
+connection, too) never wait for the broker. On PostgreSQL, where several instances of a
+service run, a session-level advisory lock lets one relay publish at a time, which keeps
+each case's events in order across instances. An event that keeps failing is parked after
+``max_attempts`` (left in the table with its last error) instead of blocking the others.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from prometheus_client import Counter, Gauge
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.platform.db import dialect_name
 from shared.platform.outbox import OutboxMessage, now
 from shared.platform.wakeup import Wakeup
 
@@ -23,6 +32,7 @@ PublishBatch = Callable[[Sequence[OutboxMessage]], Awaitable[list[BaseException 
 
 RELAYED = Counter("opi_outbox_relayed_total", "Events published from the outbox", ["topic"])
 RELAY_FAILURES = Counter("opi_outbox_publish_failures_total", "Failed outbox publish attempts")
+PARKED = Counter("opi_outbox_parked_total", "Events parked after too many failed attempts")
 PENDING = Gauge("opi_outbox_pending_messages", "Events staged in the outbox and not yet sent")
 
 
@@ -35,12 +45,16 @@ class OutboxRelay:
         batch_size: int,
         poll_interval: float,
         max_backoff: float,
+        max_attempts: int = 50,
+        lock_name: str = "outbox",
         on_failure: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self._sessions = sessions
         self._publish_batch = publish_batch
         self._batch_size = batch_size
         self._max_backoff = max_backoff
+        self._max_attempts = max_attempts
+        self._lock_key = zlib.crc32(lock_name.encode())
         self._on_failure = on_failure
         self._wakeup = Wakeup(poll_interval)
 
@@ -54,52 +68,92 @@ class OutboxRelay:
             try:
                 sent, complete = await self.relay_once()
                 failures = 0 if complete else failures + 1
+                if failures:
+                    await self._back_off(failures)
+                elif sent < self._batch_size:
+                    await self._wakeup.wait()
+            except asyncio.CancelledError:
+                raise
             except Exception:
                 log.exception("outbox relay round failed")
-                sent, complete, failures = 0, False, failures + 1
-            if failures:
-                await self._back_off(failures)
-            elif sent < self._batch_size:
-                await self._wakeup.wait()
+                failures += 1
+                await asyncio.sleep(min(self._max_backoff, 1.0))
 
     async def relay_once(self) -> tuple[int, bool]:
         """Publish one batch; returns (how many were sent, whether all of them were)."""
-        async with self._sessions() as session, session.begin():
-            batch = await self._claim(session)
+        async with self._exclusive() as mine:
+            if not mine:
+                return 0, True  # another instance is relaying
+            batch = await self._pending()
             if not batch:
                 PENDING.set(0)
                 return 0, True
             outcomes = await self._publish_batch(batch)
-            sent = self._record(batch, outcomes)
+            sent = await self._record(batch, outcomes)
         if len(batch) < self._batch_size:
             PENDING.set(len(batch) - sent)  # the batch held every pending event
         else:
             await self._refresh_pending_gauge()
         return sent, sent == len(batch)
 
-    async def _claim(self, session: AsyncSession) -> list[OutboxMessage]:
-        query = (
-            select(OutboxMessage)
-            .where(OutboxMessage.published_at.is_(None))
-            .order_by(OutboxMessage.id)
-            .limit(self._batch_size)
-            .with_for_update(skip_locked=True)
-        )
-        return list((await session.scalars(query)).all())
+    @contextlib.asynccontextmanager
+    async def _exclusive(self) -> AsyncIterator[bool]:
+        async with self._sessions() as session:
+            if dialect_name(session) != "postgresql":
+                await session.close()  # SQLite: one process, one writer; free the connection
+                yield True
+                return
+            locked = await session.scalar(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": self._lock_key}
+            )
+            await session.commit()  # the lock belongs to the connection, not the transaction
+            try:
+                yield bool(locked)
+            finally:
+                if locked:
+                    await session.execute(
+                        text("SELECT pg_advisory_unlock(:key)"), {"key": self._lock_key}
+                    )
+                    await session.commit()
 
-    def _record(self, batch: Sequence[OutboxMessage], outcomes: list[BaseException | None]) -> int:
+    async def _pending(self) -> list[OutboxMessage]:
+        async with self._sessions() as session:
+            query = (
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.published_at.is_(None),
+                    OutboxMessage.attempts < self._max_attempts,
+                )
+                .order_by(OutboxMessage.id)
+                .limit(self._batch_size)
+            )
+            return list((await session.scalars(query)).all())
+
+    async def _record(
+        self, batch: Sequence[OutboxMessage], outcomes: list[BaseException | None]
+    ) -> int:
         sent_at = now()
         sent = 0
-        for message, error in zip(batch, outcomes, strict=True):
-            message.attempts += 1
-            if error is None:
-                message.published_at = sent_at
-                message.last_error = None
-                RELAYED.labels(message.topic).inc()
-                sent += 1
-            else:
-                message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        async with self._sessions() as session, session.begin():
+            for message, error in zip(batch, outcomes, strict=True):
+                row = await session.get(OutboxMessage, message.id)
+                assert row is not None
+                row.attempts += 1
+                if error is None:
+                    row.published_at, row.last_error = sent_at, None
+                    RELAYED.labels(row.topic).inc()
+                    sent += 1
+                    continue
+                row.last_error = f"{type(error).__name__}: {error}"[:2000]
                 RELAY_FAILURES.inc()
+                if row.attempts >= self._max_attempts:
+                    PARKED.inc()
+                    log.error(
+                        "outbox event %s parked after %d attempts: %s",
+                        row.event_id,
+                        row.attempts,
+                        row.last_error,
+                    )
         return sent
 
     async def _refresh_pending_gauge(self) -> None:
@@ -110,7 +164,8 @@ class OutboxRelay:
         PENDING.set(pending or 0)
 
     async def _back_off(self, failures: int) -> None:
-        delay = min(self._max_backoff, 0.2 * 2**failures) * random.uniform(0.5, 1.0)
+        # the exponent is capped first: a long outage must not overflow the float
+        delay = min(self._max_backoff, 0.2 * 2 ** min(failures, 20)) * random.uniform(0.5, 1.0)
         log.warning("outbox relay backing off %.1fs after %d failed round(s)", delay, failures)
         if self._on_failure is not None:
             try:

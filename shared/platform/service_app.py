@@ -76,6 +76,8 @@ class ServiceRuntime:
             batch_size=self.settings.outbox_batch_size,
             poll_interval=self.settings.outbox_poll_interval_seconds,
             max_backoff=self.settings.outbox_max_backoff_seconds,
+            max_attempts=self.settings.outbox_max_attempts,
+            lock_name=f"outbox:{self.name}",
             on_failure=self.ensure_topics,
         )
         return self.relay

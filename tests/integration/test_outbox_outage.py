@@ -20,7 +20,6 @@ async def test_registrations_survive_a_broker_outage(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'intake.db'}",
         kafka_bootstrap_servers=own_kafka.bootstrap_servers,
         outbox_max_backoff_seconds=0.5,
-        kafka_request_timeout_ms=2000,
     )
     officer = token_for(settings, "opi-officer")
     async with RunningService(create_app(settings)) as service, service.client(officer) as http:
