@@ -77,9 +77,13 @@ async def register_case(
     except IntegrityError:
         # a concurrent retry with the same key won the race: answer with its case
         await session.rollback()
-        if idempotency_key and (
-            replay := await _replay(session, actor, idempotency_key, registration)
-        ):
+        try:
+            replay = idempotency_key and await _replay(
+                session, actor, idempotency_key, registration
+            )
+        except service.InvalidRequest as error:
+            raise _unprocessable(error) from error
+        if replay:
             response.headers["Idempotent-Replayed"] = "true"
             return replay
         raise

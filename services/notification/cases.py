@@ -12,6 +12,7 @@ from services.notification import alerts, notices
 from services.notification.models import NotifiedCase
 from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.notification import AlertKind
+from shared.contracts.protection_referral import ProtectionReferralMadeV1
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 from shared.platform.db import insert_if_absent
@@ -112,3 +113,31 @@ async def on_shelter_assigned(
     if case is not None:
         details["child"] = notices.case_facts(case)
     await notices.to_shelter(session, event.case_id, event.shelter_id, details, now)
+
+
+async def on_protection_referral(
+    session: AsyncSession, event: ProtectionReferralMadeV1, *, now: datetime
+) -> None:
+    """Referral decided; this service tells the refugee commission or the prosecutor (a
+    national authority: protection data may go there, never to a consulate)."""
+    message = {
+        "type": "protection-referral",
+        "referral_id": str(event.referral_id),
+        "case_id": str(event.case_id),
+        "kind": event.kind,
+        "authority": event.authority,
+        "authority_name": event.authority_name,
+        "made_at": event.made_at.isoformat(),
+    }
+    case = await session.get(NotifiedCase, event.case_id)
+    if case is not None:
+        message["child"] = notices.case_facts(case)
+    await notices.plan(
+        session,
+        case_id=event.case_id,
+        purpose=f"protection-referral:{event.kind}",
+        kind=notices.AUTHORITIES,
+        key=event.authority,
+        message=message,
+        now=now,
+    )

@@ -109,10 +109,13 @@ class DeliveryWorker:
         async with self._sessions() as session:
             notice = await session.get(Notice, notice_id)
             assert notice is not None
-            refusal = await self._refusal(session, notice)
+            try:
+                refusal = await self._refusal(session, notice)
+            except ValueError as error:  # the message itself carries protection data
+                refusal = f"firewall: {error}"
             target = await notices.recipient(session, notice.recipient_kind, notice.recipient_key)
             missing = f"no recipient {notice.recipient_kind}/{notice.recipient_key} is configured"
-            message = dict(notice.message)
+            message = await self._completed(session, notice)
             destination = target and Destination(
                 target.channel, target.address, target.secret, target.name
             )
@@ -123,11 +126,26 @@ class DeliveryWorker:
             await self._settle(notice_id, "error", missing)
             return
         try:
-            detail = await self._channels.deliver(destination, str(notice_id), message)
-        except DeliveryError as error:
-            await self._settle(notice_id, "error", str(error))
+            # bounded by the lease, so no other claim can overlap this one
+            async with asyncio.timeout(self._policy.lease * 0.8):
+                detail = await self._channels.deliver(destination, str(notice_id), message)
+        except (DeliveryError, TimeoutError) as error:
+            await self._settle(notice_id, "error", str(error) or "timed out")
+        except Exception as error:  # a bad address or message: recorded, retried, alerted
+            log.exception("notice %s could not be sent", notice_id)
+            await self._settle(notice_id, "error", f"{type(error).__name__}: {error}")
         else:
             await self._settle(notice_id, "delivered", detail, recipient=destination.name)
+
+    async def _completed(self, session: AsyncSession, notice: Notice) -> dict:
+        """A referral may arrive before the registration that says who the child is: the
+        authority's message gets the child's details once they are known."""
+        message = dict(notice.message)
+        if notice.purpose.startswith("protection-referral") and "child" not in message:
+            case = await session.get(NotifiedCase, notice.case_id)
+            if case is not None:
+                message["child"] = notices.case_facts(case)
+        return message
 
     async def _refusal(self, session: AsyncSession, notice: Notice) -> str | None:
         """The firewall again, at the moment of sending: a flag may have been raised since."""
@@ -150,6 +168,12 @@ class DeliveryWorker:
                 select(Notice).where(Notice.id == notice_id).with_for_update()
             )
             assert notice is not None
+            if notice.status != "pending":
+                # settled meanwhile (blocked by a flag, or by another claim): keep that outcome
+                log.warning(
+                    "notice %s is %s; %s attempt not applied", notice.id, notice.status, outcome
+                )
+                return
             notice.attempts += 1  # since it was (re)sent: the retry budget
             number = await session.scalar(
                 select(func.count()).where(NoticeAttempt.notice_id == notice.id)

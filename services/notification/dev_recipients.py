@@ -29,18 +29,33 @@ def write_dev_recipients(path: Path, *, mailbox_url: str, secret: str) -> Path:
             f'secret = "{secret}"',
             "",
         ]
-    for kind, name, address, contact in (
+    for kind, key, name, address, contact in (
         (
             "authorities",
+            "default",
             "Procuraduría Federal de Protección de Niñas, Niños y Adolescentes",
             "procuraduria@proteccion.example.mx",
             "+52 55 3003 2200",
         ),
-        ("shelters", "Red de albergues DIF", "albergues@dif.example.mx", None),
-        ("supervisors", "Supervisión OPI", "supervision@inm.example.mx", None),
+        (
+            "authorities",
+            "COMAR",
+            "Comisión Mexicana de Ayuda a Refugiados",
+            "referencias@comar.example.mx",
+            None,
+        ),
+        (
+            "authorities",
+            "FGR-FEVIMTRA",
+            "FGR, Fiscalía Especial en Trata de Personas",
+            "trata@fgr.example.mx",
+            None,
+        ),
+        ("shelters", "default", "Red de albergues DIF", "albergues@dif.example.mx", None),
+        ("supervisors", "default", "Supervisión OPI", "supervision@inm.example.mx", None),
     ):
         lines += [
-            f"[{kind}.default]",
+            f'[{kind}."{key}"]',
             f'name = "{name}"',
             'channel = "email"',
             f'address = "{address}"',

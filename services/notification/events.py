@@ -47,7 +47,9 @@ def notice_settled(
             reference=str(notice.id),
         )
         _stage(session, catalogue.CONSULAR_NOTIFIED_V1, payload, country, notice.case_id, at)
-    elif notice.purpose in ("child-registered", "shelter-assigned"):
+    elif notice.purpose in ("child-registered", "shelter-assigned") or notice.purpose.startswith(
+        "protection-referral"
+    ):
         payload = AuthorityNotifiedV1(
             case_id=notice.case_id,
             notice_id=notice.id,

@@ -19,11 +19,13 @@ from shared.contracts.catalogue import (
     AUTHORITY_NOTIFIED_V1,
     CHILD_REGISTERED_V1,
     CONSULAR_NOTIFIED_V1,
+    PROTECTION_REFERRAL_MADE_V1,
     SCREENING_COMPLETED_V1,
     SHELTER_ASSIGNED_V1,
     EventContract,
 )
 from shared.contracts.child_registered import ChildRegisteredV1
+from shared.contracts.protection_referral import ProtectionReferralMadeV1
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 from shared.platform.inbox import handle_once
@@ -40,6 +42,7 @@ CONSUMED: tuple[EventContract, ...] = (
     CHILD_REGISTERED_V1,
     SCREENING_COMPLETED_V1,
     SHELTER_ASSIGNED_V1,
+    PROTECTION_REFERRAL_MADE_V1,
 )
 
 
@@ -103,3 +106,17 @@ def register_subscribers(
             await cases.on_shelter_assigned(session, event, now=deps.clock())
 
         await handle(headers, SHELTER_ASSIGNED_V1, apply)
+
+    @broker.subscriber(
+        PROTECTION_REFERRAL_MADE_V1.topic,
+        **options(PROTECTION_REFERRAL_MADE_V1.topic),
+        title=f"{PROTECTION_REFERRAL_MADE_V1.topic}:notification",
+        description="Tells the refugee commission or the prosecutor of a referral.",
+    )
+    async def on_protection_referral(
+        event: ProtectionReferralMadeV1, headers: Annotated[dict, Context("message.headers")]
+    ) -> None:
+        async def apply(session: AsyncSession) -> None:
+            await cases.on_protection_referral(session, event, now=deps.clock())
+
+        await handle(headers, PROTECTION_REFERRAL_MADE_V1, apply)

@@ -152,4 +152,8 @@ async def list_alerts(
     open_only: Annotated[bool, Query(alias="open")] = False,
 ) -> list[AlertOut]:
     found = await alerts.listing(session, case_id=case_id, open_only=open_only)
+    now = utc_now()
+    for case in {alert.case_id for alert in found}:
+        audit.record(session, actor, "alert.read", case, now)
+    await session.commit()
     return [AlertOut.model_validate(alert) for alert in found]

@@ -199,14 +199,17 @@ async def place_manually(
 async def release(
     session: AsyncSession, placement_id: UUID, why: str, by: str, *, country: str, now: datetime
 ) -> Placement:
+    # the case first, then the placement: the order every other path takes, so no deadlock
+    case_id = await session.scalar(select(Placement.case_id).where(Placement.id == placement_id))
+    if case_id is None:
+        raise NotFound(f"no placement {placement_id}")
+    case = await cases.locked_case(session, case_id)
     placement = await session.scalar(
         select(Placement).where(Placement.id == placement_id).with_for_update()
     )
-    if placement is None:
-        raise NotFound(f"no placement {placement_id}")
+    assert placement is not None
     if placement.released_at is not None:
         raise Conflict("this placement was already released")
-    case = await cases.locked_case(session, placement.case_id)
     if case is not None:
         case.closed = True  # the child left: the rules must not place them again
         _clear_pending(case)

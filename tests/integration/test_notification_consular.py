@@ -10,12 +10,16 @@ import itertools
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import pytest
 
 from services.notification.firewall import FORBIDDEN_KEYS
 from services.notification.main import create_app as create_notification
+from shared.contracts.catalogue import PROTECTION_REFERRAL_MADE_V1
+from shared.contracts.envelope import render
+from shared.contracts.protection_referral import ProtectionReferralMadeV1
 from tests.conftest import RunningService
 from tests.kafka_helpers import TopicReader, produce_events
 from tests.notification_fixtures import Receiver, recipient
@@ -225,3 +229,45 @@ async def test_a_flag_blocks_an_undelivered_notice_and_resend_obeys_the_firewall
     assert resend.status_code == 409 and "firewall" in resend.json()["detail"]
     await asyncio.sleep(0.5)
     assert notification.receiver.accepted_by("GT") == []
+
+
+async def test_protection_referrals_reach_the_authority_not_the_consulate(notification) -> None:
+    case_id = uuid4()
+    async with notification.service.client(notification.supervisor) as http:
+        hooks = notification.receiver
+        url = (await http.get("/recipients/authorities/default")).json()["address"]
+        comar = recipient(url.replace("/authority", "/comar"), "COMAR")
+        assert (await http.put("/recipients/authorities/COMAR", json=comar)).status_code == 200
+    now = datetime.now(UTC)
+    referral = ProtectionReferralMadeV1(
+        referral_id=uuid4(),
+        case_id=case_id,
+        country="MX",
+        kind="refugee_commission",
+        authority="COMAR",
+        authority_name="Comisión Mexicana de Ayuda a Refugiados",
+        status="sent",
+        screening_id=uuid4(),
+        made_at=now,
+    )
+    event = render(
+        PROTECTION_REFERRAL_MADE_V1,
+        referral,
+        source="/opi/mx/referral",
+        subject=str(case_id),
+        time=now,
+    )
+    await produce_events(
+        notification.bootstrap,
+        [child_registered(case_id), screening_completed(case_id, asylum=True)],
+    )
+    await _settled(notification, case_id, 1)  # the child is known before the referral
+    await produce_events(notification.bootstrap, [event])
+    notices = await _settled(notification, case_id, 2)
+    assert {n["purpose"] for n in notices} == {
+        "child-registered",
+        "protection-referral:refugee_commission",
+    }
+    (told,) = hooks.accepted_by("comar")
+    assert told["kind"] == "refugee_commission" and told["child"]["given_names"] == "Niña"
+    assert hooks.accepted_by("GT") == []
