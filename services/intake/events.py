@@ -11,7 +11,6 @@ from services.intake.models import Case, Screening
 from shared.contracts.catalogue import CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1, EventContract
 from shared.contracts.child import ChildIdentity, DetectionPlace
 from shared.contracts.child_registered import ChildRegisteredV1
-from shared.contracts.envelope import source_of
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.platform import outbox
 
@@ -85,12 +84,7 @@ def stage(
     session: AsyncSession, contract: EventContract, payload: BaseModel, case: Case, at: datetime
 ) -> None:
     outbox.stage(
-        session,
-        contract,
-        payload,
-        source=source_of(case.country, SERVICE),
-        subject=str(case.id),
-        at=at,
+        session, contract, payload, country=case.country, service=SERVICE, case_id=case.id, at=at
     )
 
 

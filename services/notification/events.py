@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notification.models import Alert, Notice
 from shared.contracts import catalogue
-from shared.contracts.envelope import source_of
 from shared.contracts.notification import (
     AlertClosedV1,
     AlertRaisedV1,
@@ -23,10 +21,10 @@ SERVICE = "notification"
 
 
 def _stage(
-    session: AsyncSession, contract: Any, payload: Any, country: str, case_id: UUID, at: datetime
+    session: AsyncSession, contract: Any, payload: Any, country: str, case_id: Any, at: datetime
 ) -> None:
     outbox.stage(
-        session, contract, payload, source=source_of(country, SERVICE), subject=str(case_id), at=at
+        session, contract, payload, country=country, service=SERVICE, case_id=case_id, at=at
     )
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.referral.models import Placement, ProtectionReferral, ReferralCase, Shelter
 from shared.contracts import catalogue
-from shared.contracts.envelope import source_of
 from shared.contracts.placement import PlacementPendingV1, PlacementReleasedV1
 from shared.contracts.protection_referral import (
     ProtectionReferralMadeV1,
@@ -20,9 +20,11 @@ from shared.platform import outbox
 SERVICE = "referral"
 
 
-def _stage(session: AsyncSession, contract, payload, country: str, case_id, at: datetime) -> None:  # noqa: ANN001
+def _stage(
+    session: AsyncSession, contract: Any, payload: Any, country: str, case_id: Any, at: datetime
+) -> None:
     outbox.stage(
-        session, contract, payload, source=source_of(country, SERVICE), subject=str(case_id), at=at
+        session, contract, payload, country=country, service=SERVICE, case_id=case_id, at=at
     )
 
 

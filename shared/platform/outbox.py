@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.contracts.catalogue import EventContract
-from shared.contracts.envelope import OutgoingEvent, render
+from shared.contracts.envelope import OutgoingEvent, render, source_of
 from shared.platform.db import Base, UtcDateTime
 
 
@@ -66,12 +66,17 @@ def stage(
     contract: EventContract,
     payload: BaseModel,
     *,
-    source: str,
-    subject: str,
+    country: str,
+    service: str,
+    case_id: object,
     at: datetime,
 ) -> OutboxMessage:
-    """Render an event (``subject`` and Kafka key: the case id) and stage it in the outbox."""
-    return enqueue(session, render(contract, payload, source=source, subject=subject, time=at))
+    """Render a case event (source ``/opi/<country>/<service>``; subject and Kafka key: the
+    case id) and stage it in the outbox."""
+    event = render(
+        contract, payload, source=source_of(country, service), subject=str(case_id), time=at
+    )
+    return enqueue(session, event)
 
 
 def now() -> datetime:
