@@ -15,12 +15,16 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# Debian packages the tests use: promtool (package prometheus) checks metrics output.
+# Debian packages the tests use: promtool (package prometheus) checks metrics output, and
+# headless Chromium drives the dashboard tests (Playwright's own browser download is not used).
 system-deps:
-	@command -v promtool >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; \
-	  else echo "promtool missing: sudo apt-get install prometheus" >&2; exit 1; fi; }
+	@missing=""; command -v promtool >/dev/null || missing="$$missing prometheus"; \
+	  test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	    else echo "missing Debian packages:$$missing (sudo apt-get install$$missing)" >&2; exit 1; fi; \
+	  fi
 
 run: install
 	$(VENV)/bin/opi dev

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.contracts.codes import check_country
@@ -102,6 +102,25 @@ class Settings(BaseSettings):
     smtp_host: str = Field("127.0.0.1", description="notification: SMTP server")
     smtp_port: int = Field(25, description="notification: SMTP port")
     smtp_sender: str = Field("opi-notifications@localhost", description="notification: From")
+
+    reporting_pseudonym_secret: SecretStr | None = Field(
+        None,
+        description="reporting: key of the regional case keys (>= 32 bytes); never leaves the "
+        "country; default: a random key kept in data_dir",
+    )
+    regional_kafka_bootstrap_servers: str | None = Field(
+        None,
+        description="reporting: the regional (RCM) Kafka; unset: the feed waits in the outbox",
+    )
+    reporting_small_cell_k: int = Field(
+        10, ge=2, description="regional reporting: cells below k are suppressed"
+    )
+    reporting_statistics_interval_seconds: float = Field(
+        60.0, gt=0, description="regional reporting: how often crm.statistics.v1 is published"
+    )
+    reporting_regional: bool = Field(
+        False, description="reporting: run the regional (RCM) mode (`opi serve reporting --regional`)"
+    )
 
     keycloak_url: str | None = Field(None, description="e.g. https://sso.example.org")
     keycloak_realm: str | None = Field(None, description="default: opi-<country>")
