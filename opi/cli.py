@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from opi.registry import SERVICES
+from opi.registry import REGIONAL_PORT, SERVICES
 from shared.platform.config import Settings
 from shared.platform.dev_identity import ensure_signing_key, mint_token
 
@@ -21,16 +21,22 @@ app = typer.Typer(
 @app.command()
 def serve(
     service: Annotated[str, typer.Argument(help=f"one of: {', '.join(SERVICES)}")],
+    regional: Annotated[
+        bool, typer.Option(help="reporting only: the regional (RCM) statistics service")
+    ] = False,
 ) -> None:
     """Run one service (production entry point; settings come from OPI_* variables)."""
     entry = SERVICES.get(service)
     if entry is None:
         raise typer.BadParameter(f"unknown service {service!r}; known: {', '.join(SERVICES)}")
-    settings = Settings()
+    if regional and service != "reporting":
+        raise typer.BadParameter("--regional is a mode of the reporting service only")
+    settings = Settings(**({"reporting_regional": True} if regional else {}))
     uvicorn.run(
         entry.create_app(settings),
         host=settings.http_host,
-        port=settings.http_port or entry.default_port,
+        port=settings.http_port
+        or (REGIONAL_PORT if settings.reporting_regional else entry.default_port),
         log_level=settings.log_level.lower(),
         proxy_headers=True,
     )
@@ -80,11 +86,12 @@ def replay_dead_letters(
 def token(
     role: Annotated[list[str], typer.Option(help="realm role; repeat for several")],
     country: Annotated[str, typer.Option()] = "mx",
+    regional: Annotated[bool, typer.Option(help="for the regional (RCM) realm")] = False,
     subject: Annotated[str, typer.Option(help="the user's id")] = "dev-officer",
     lifetime: Annotated[int, typer.Option(help="seconds")] = 8 * 3600,
 ) -> None:
     """Print a development bearer token, trusted by services started with ``opi dev``."""
-    settings = Settings(country=country)
+    settings = Settings(country=country, reporting_regional=regional)
     ensure_signing_key(settings.data_dir, settings.realm)
     typer.echo(
         mint_token(
@@ -96,4 +103,24 @@ def token(
             username=subject,
             lifetime_seconds=lifetime,
         )
+    )
+
+
+reporting = typer.Typer(help="The national statistics.")
+app.add_typer(reporting, name="reporting")
+
+
+@reporting.command("rebuild")
+def rebuild_reporting(
+    republish: Annotated[
+        bool, typer.Option(help="stage again the regional records missing from the outbox")
+    ] = False,
+) -> None:
+    """Rebuild the national statistics from every event on the national topics."""
+    from services.reporting.rebuild import rebuild
+
+    report = asyncio.run(rebuild(Settings(), republish=republish))
+    typer.echo(
+        f"rebuilt from {report.read} events ({report.applied} applied, {report.skipped} "
+        f"undecodable skipped) in {report.seconds:.1f} s ({report.events_per_second:.0f}/s)"
     )

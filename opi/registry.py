@@ -22,6 +22,7 @@ class DevContext:
     mailbox_smtp_port: int
     mailbox_url: str
     webhook_secret: str
+    regional_kafka: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,13 @@ def _notification_dev_environment(context: DevContext) -> dict[str, str]:
     }
 
 
+def _reporting_dev_environment(context: DevContext) -> dict[str, str]:
+    """National reporting publishes its anonymised feed to the development regional Kafka."""
+    if context.regional_kafka is None:
+        return {}
+    return {"OPI_REGIONAL_KAFKA_BOOTSTRAP_SERVERS": context.regional_kafka}
+
+
 SERVICES: Final = {
     entry.name: entry
     for entry in (
@@ -73,5 +81,10 @@ SERVICES: Final = {
             8003,
             _notification_dev_environment,
         ),
+        ServiceEntry(
+            "reporting", "services.reporting.main:create_app", 8004, _reporting_dev_environment
+        ),
     )
 }
+REGIONAL_PORT: Final = 8010
+"""The regional reporting service (`opi serve reporting --regional`) in development."""

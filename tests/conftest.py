@@ -65,7 +65,10 @@ async def database_url(new_database: Callable[[], Any]) -> str:
 def make_settings(tmp_path: Path) -> Callable[..., Settings]:
     def _make(**overrides: Any) -> Settings:
         data_dir = overrides.pop("data_dir", tmp_path / "opi")
-        realm = Settings(country=overrides.get("country", "MX")).realm
+        realm = Settings(
+            country=overrides.get("country", "MX"),
+            reporting_regional=overrides.get("reporting_regional", False),
+        ).realm
         defaults: dict[str, Any] = {
             "country": "MX",
             "data_dir": data_dir,

@@ -48,6 +48,7 @@ def shelter_assigned(
         specialised=shelter.trafficking_specialised,
         manual=placement.manual,
         previous_shelter_id=previous_shelter_id,
+        shelter_capacity=shelter.capacity,
     )
     _stage(
         session,

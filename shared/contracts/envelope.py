@@ -56,13 +56,16 @@ def render(
     source: str,
     subject: str,
     time: datetime,
+    event_id: str | None = None,
 ) -> OutgoingEvent:
-    """Build the binary-mode Kafka message of one event; ``subject`` is the case id."""
+    """Build the binary-mode Kafka message of one event; ``subject`` is the case id (or, on
+    the regional feed, the pseudonymous case key). ``event_id`` is for events derived from
+    another event, whose id must stay the same when they are derived again."""
     if not isinstance(payload, contract.payload):
         raise TypeError(f"{contract.type} carries {contract.payload.__name__}")
     event = CloudEvent(
         attributes={
-            "id": str(uuid4()),
+            "id": event_id or str(uuid4()),
             "source": source,
             "type": contract.type,
             "subject": subject,

@@ -8,7 +8,7 @@ internal id: the model forbids any other field, so a producer cannot add one by 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Final
 
@@ -55,3 +55,35 @@ class CaseEventRecordV1(BaseModel):
 
 
 ALLOWED_FIELDS: Final = frozenset(CaseEventRecordV1.model_fields)
+
+
+class StatisticsCell(BaseModel):
+    """One published number of a table: the dimension values it is keyed by, and its value,
+    or ``None`` where small-cell protection suppressed it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: list[str] = Field(description="dimension values, in the order of ``dimensions``")
+    value: int | None = Field(ge=0, description="exact count, or null if suppressed")
+
+
+class StatisticsPublishedV1(BaseModel):
+    """A small-cell-protected statistics table of the regional (RCM) reporting service.
+
+    Every number is either exact or suppressed: no cell or total in ``[1, k - 1]`` is ever
+    published, and no suppressed number can be recomputed from the others."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    table: str = Field(
+        pattern=r"^[a-z0-9_]{1,80}$", description="e.g. registrations_by_country_month"
+    )
+    period_from: date | None = Field(description="first event date counted (null: no events)")
+    period_to: date | None = Field(description="last event date counted (null: no events)")
+    dimensions: list[str] = Field(min_length=1, max_length=2)
+    k: int = Field(ge=2, description="small-cell threshold applied")
+    cells: list[StatisticsCell]
+    row_totals: list[StatisticsCell] = Field(description="by the first dimension (2-D only)")
+    column_totals: list[StatisticsCell] = Field(description="by the second dimension (2-D only)")
+    grand_total: int | None = Field(ge=0)
+    generated_at: datetime

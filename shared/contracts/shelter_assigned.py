@@ -24,3 +24,6 @@ class ShelterAssignedV1(EventModel):
     specialised: bool = Field(False, description="a shelter for presumed trafficking victims")
     manual: bool = Field(False, description="chosen by a coordinator, not by the rules")
     previous_shelter_id: UUID | None = Field(None, description="set on a transfer")
+    shelter_capacity: int | None = Field(
+        None, ge=0, description="the shelter's places when it was assigned (for occupancy)"
+    )

@@ -13,6 +13,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.contracts.codes import check_country
 
+REGIONAL_INSTANCE = "rcm"
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="OPI_", extra="ignore")
@@ -119,7 +121,7 @@ class Settings(BaseSettings):
         60.0, gt=0, description="regional reporting: how often crm.statistics.v1 is published"
     )
     reporting_regional: bool = Field(
-        False, description="reporting: run the regional (RCM) mode (`opi serve reporting --regional`)"
+        False, description="reporting: the regional (RCM) mode (`opi serve reporting --regional`)"
     )
 
     keycloak_url: str | None = Field(None, description="e.g. https://sso.example.org")
@@ -144,8 +146,13 @@ class Settings(BaseSettings):
         return check_country(value)
 
     @property
+    def instance(self) -> str:
+        """The name of this instance: the country code, or ``rcm`` for the regional one."""
+        return REGIONAL_INSTANCE if self.reporting_regional else self.country.lower()
+
+    @property
     def realm(self) -> str:
-        return self.keycloak_realm or f"opi-{self.country.lower()}"
+        return self.keycloak_realm or f"opi-{self.instance}"
 
     @property
     def issuer(self) -> str:
@@ -158,5 +165,5 @@ class Settings(BaseSettings):
     def database_url_for(self, service: str) -> str:
         if self.database_url:
             return self.database_url
-        path = self.data_dir / self.country.lower() / f"{service}.db"
+        path = self.data_dir / self.instance / f"{service}.db"
         return f"sqlite+aiosqlite:///{path}"

@@ -46,6 +46,9 @@ class ServiceRuntime:
     publishers: dict[str, Publisher] = field(default_factory=dict)
     relay: OutboxRelay | None = None
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    # the Kafka the outbox publishes to when it is not the service's own (the regional one)
+    relay_broker: KafkaBroker | None = None
+    relay_settings: Settings | None = None
 
     @classmethod
     def build(
@@ -68,11 +71,21 @@ class ServiceRuntime:
             topics=with_dead_letters(topics),
         )
 
-    def attach_relay(self, publishers: dict[str, Publisher]) -> OutboxRelay:
+    def attach_relay(
+        self,
+        publishers: dict[str, Publisher],
+        *,
+        broker: KafkaBroker | None = None,
+        broker_settings: Settings | None = None,
+    ) -> OutboxRelay:
+        """The outbox relay, publishing through ``broker`` (default: the service's own;
+        ``broker_settings`` say where another broker's Kafka is)."""
         self.publishers = publishers
+        self.relay_broker = broker
+        self.relay_settings = broker_settings
         self.relay = OutboxRelay(
             self.sessions,
-            OutboxPublisher(self.broker, publishers),
+            OutboxPublisher(broker or self.broker, publishers),
             batch_size=self.settings.outbox_batch_size,
             poll_interval=self.settings.outbox_poll_interval_seconds,
             max_backoff=self.settings.outbox_max_backoff_seconds,
@@ -83,8 +96,11 @@ class ServiceRuntime:
         return self.relay
 
     async def ensure_topics(self) -> None:
-        if self.settings.kafka_create_topics:
-            await ensure_topics(self.settings, self.topics)
+        if not self.settings.kafka_create_topics:
+            return
+        await ensure_topics(self.settings, self.topics)
+        if self.relay_settings is not None:
+            await ensure_topics(self.relay_settings, with_dead_letters(self.publishers))
 
     async def health(self) -> dict[str, Any]:
         checks: dict[str, str] = {}
@@ -112,6 +128,8 @@ class ServiceRuntime:
                 await upgrade_to_head(self.engine, self.migrations_dir)
             await self.ensure_topics()
             await self.broker.start()
+            if self.relay_broker is not None:
+                await self.relay_broker.start()
             if self.relay is not None:
                 self.tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
             try:
@@ -127,6 +145,8 @@ class ServiceRuntime:
         await asyncio.gather(*self.tasks, return_exceptions=True)
         self.tasks.clear()
         await self.broker.stop()
+        if self.relay_broker is not None:
+            await self.relay_broker.stop()
         verifier = getattr(app.state, "token_verifier", None)
         if verifier is not None:
             await verifier.aclose()

@@ -1,0 +1,24 @@
+"""The events of the regional (RCM) Kafka. Kept apart from ``catalogue.ALL_CONTRACTS``, the
+national catalogue: a national instance never consumes these, and the regional instance
+consumes nothing else."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from shared.contracts.catalogue import TYPE_PREFIX, EventContract
+from shared.contracts.regional import (
+    CASE_EVENTS_TOPIC,
+    STATISTICS_TOPIC,
+    CaseEventRecordV1,
+    StatisticsPublishedV1,
+)
+
+CASE_EVENT_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.case-event.v1", CASE_EVENTS_TOPIC, CaseEventRecordV1
+)
+STATISTICS_PUBLISHED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.statistics-published.v1", STATISTICS_TOPIC, StatisticsPublishedV1
+)
+
+REGIONAL_CONTRACTS: Final = (CASE_EVENT_V1, STATISTICS_PUBLISHED_V1)
