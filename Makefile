@@ -27,7 +27,7 @@ system-deps:
 	  fi
 
 run: install
-	$(VENV)/bin/opi dev
+	$(VENV)/bin/opi dev --simulate
 
 test: install system-deps
 	$(PY) -m pytest

@@ -47,11 +47,19 @@ def dev(
     country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 code of the instance")] = "mx",
     kafka_port: Annotated[int, typer.Option(help="0 picks a free port")] = 9092,
     free_ports: Annotated[bool, typer.Option(help="pick free ports for every service")] = False,
+    simulate: Annotated[bool, typer.Option(help="run `opi simulate` against the stack")] = False,
+    rate: Annotated[float, typer.Option(help="simulated arrivals a minute")] = 30.0,
+    duration: Annotated[float, typer.Option(help="seconds of simulation")] = 3600.0,
+    seed: Annotated[int, typer.Option(help="seed of the simulation")] = 1,
 ) -> None:
-    """Run a whole national instance on embedded defaults: Kafka (Tansu) and SQLite."""
-    from opi.dev_stack import DevStack
+    """Run a whole national instance on embedded defaults (Kafka by Tansu, SQLite), with the
+    regional Kafka and the regional reporting service beside it."""
+    from opi.dev_stack import DevStack, SimulationPlan
 
-    DevStack(Settings(country=country), kafka_port=kafka_port, free_ports=free_ports).run()
+    plan = SimulationPlan(rate, duration, seed) if simulate else None
+    DevStack(
+        Settings(country=country), kafka_port=kafka_port, free_ports=free_ports, simulate=plan
+    ).run()
 
 
 dead_letters = typer.Typer(help="Inspect and replay dead letters (<topic>.dlq).")

@@ -7,9 +7,9 @@ import asyncio
 import json
 from uuid import uuid4
 
+from services.reporting.main import create_app
 from shared.contracts.regional import ALLOWED_FIELDS, CASE_EVENTS_TOPIC
 from shared.platform.embedded_broker import EmbeddedBroker
-from services.reporting.main import create_app
 from tests.conftest import RunningService
 from tests.intake_fixtures import shelter_assigned
 from tests.kafka_helpers import TopicReader, headers_of, produce_events
@@ -48,8 +48,9 @@ async def test_events_show_in_the_statistics_and_the_regional_feed(
                 indicators = await _wait_for(
                     http,
                     "/stats/indicators",
-                    lambda b: b["placements"]["in_shelter"] >= 1
-                    and b["registrations"]["events"] >= 1,
+                    lambda b: (
+                        b["placements"]["in_shelter"] >= 1 and b["registrations"]["events"] >= 1
+                    ),
                 )
                 table = (await http.get("/stats/registrations?group_by=nationality")).json()
             async with TopicReader(regional.bootstrap_servers, CASE_EVENTS_TOPIC) as reader:
