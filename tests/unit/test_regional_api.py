@@ -93,9 +93,11 @@ async def test_monthly_registrations_are_protected(api) -> None:
     assert not [n for n in numbers if n is not None and 1 <= n <= 9]
 
 
-async def test_weeks_start_on_monday_and_event_types_and_dates_filter(api) -> None:
-    weekly = (await api.get("/regional/stats/registrations?group_by=period&period=week")).json()
-    assert weekly["cells"][0]["period"] == "2026-09-28"  # 2026-10-01 is a Thursday
+async def test_whole_months_only_and_event_types_and_dates_filter(api) -> None:
+    split = {"group_by": "country", "from": "2026-10-15", "to": "2026-10-20"}
+    widened = (await api.get("/regional/stats/registrations", params=split)).json()
+    whole = {"group_by": "country", "from": "2026-10-01", "to": "2026-10-31"}
+    assert widened == (await api.get("/regional/stats/registrations", params=whole)).json()
     monthly = (await api.get("/regional/stats/registrations?group_by=period")).json()
     assert monthly["period"] == "month" and monthly["dimensions"] == ["period"]
     assert [c["period"] for c in monthly["cells"]] == ["2026-10-01", "2026-11-01"]
@@ -122,7 +124,8 @@ async def test_registrations_as_csv(api) -> None:
     ("query", "field"),
     [
         ("group_by=period,country,sex", "group_by"),
-        ("group_by=country,sex&period=day", "group_by"),
+        ("group_by=country&period=day", "query.period"),
+        ("period=week", "query.period"),
         ("group_by=name", "group_by"),
         ("group_by=sex,sex", "group_by"),
         ("from=2026-11-02&to=2026-11-01", "from"),

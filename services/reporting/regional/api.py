@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from services.reporting.regional import queries
 from services.reporting.regional.changes import VersionWatch
-from services.reporting.regional.dimensions import PERIOD, Period, parse_group_by
+from services.reporting.regional.dimensions import PERIOD, Period, parse_group_by, whole_months
 from services.reporting.regional.protection import (
     CASES,
     EVENTS,
@@ -30,8 +30,10 @@ router = APIRouter(
     tags=["regional statistics"],
     dependencies=[Depends(require_roles(Role.REGIONAL_ANALYST))],
 )
-From = Annotated[date | None, Query(alias="from", description="first event date, inclusive")]
-To = Annotated[date | None, Query(alias="to", description="last event date, inclusive")]
+From = Annotated[
+    date | None, Query(alias="from", description="first month (widened to its first day)")
+]
+To = Annotated[date | None, Query(alias="to", description="last month (widened to its last day)")]
 LONGEST_WAIT = 20.0
 
 
@@ -42,7 +44,7 @@ def _k(request: Request) -> int:
 def _dates(start: date | None, end: date | None) -> queries.DateRange:
     if start is not None and end is not None and start > end:
         raise unprocessable("from", "must not be after 'to'", location="query")
-    return queries.DateRange(start, end)
+    return queries.DateRange(*whole_months(start, end))
 
 
 @router.get(
@@ -98,8 +100,8 @@ async def indicators(
     counts = await queries.indicator_counts(session, dates)
     return {
         "k": k,
-        "from": start,
-        "to": end,
+        "from": dates.start,
+        "to": dates.end,
         "as_of": datetime.now(UTC),
         "indicators": [indicator_json(name, table, k) for name, table in counts.items()],
         "outcomes": table_json(

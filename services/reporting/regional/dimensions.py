@@ -16,18 +16,25 @@ UNKNOWN: Final = "unknown"  # the value of an attribute no record of the case ca
 
 
 class Period(StrEnum):
-    DAY = "day"
-    WEEK = "week"
+    """Regional figures are by calendar month only: with days or weeks, or ranges that
+    split a month, two overlapping tables could be subtracted to reveal a small count."""
+
     MONTH = "month"
 
 
 def bucket(day: date, period: Period) -> date:
-    """The first day of ``day``'s bucket; weeks start on Monday (ISO 8601)."""
-    if period is Period.WEEK:
-        return day - timedelta(days=day.weekday())
-    if period is Period.MONTH:
-        return day.replace(day=1)
-    return day
+    """The first day of ``day``'s bucket."""
+    return day.replace(day=1)
+
+
+def whole_months(start: date | None, end: date | None) -> tuple[date | None, date | None]:
+    """A date range widened to whole calendar months (the first of the first month, the
+    last day of the last)."""
+    first = start.replace(day=1) if start is not None else None
+    if end is None:
+        return first, None
+    next_month = (end.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return first, next_month - timedelta(days=1)
 
 
 def parse_group_by(group_by: str | None, period: Period | None) -> tuple[str, ...]:
