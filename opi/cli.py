@@ -9,6 +9,7 @@ import typer
 import uvicorn
 
 from opi.registry import REGIONAL_PORT, SERVICES
+from opi.simulation.command import simulate_command
 from shared.platform.config import Settings
 from shared.platform.dev_identity import ensure_signing_key, mint_token
 
@@ -61,6 +62,10 @@ def dev(
         Settings(country=country), kafka_port=kafka_port, free_ports=free_ports, simulate=plan
     ).run()
 
+
+app.command("simulate", help="Simulated arrivals against a running `opi dev` instance.")(
+    simulate_command
+)
 
 dead_letters = typer.Typer(help="Inspect and replay dead letters (<topic>.dlq).")
 app.add_typer(dead_letters, name="dead-letters")

@@ -34,7 +34,7 @@ Publisher = DefaultPublisher | BatchPublisher
 def create_broker(settings: Settings, *, service: str, description: str) -> KafkaBroker:
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
-        client_id=f"opi-{settings.country.lower()}-{service}",
+        client_id=f"opi-{settings.instance}-{service}",
         acks="all",
         enable_idempotence=settings.kafka_enable_idempotence,
         request_timeout_ms=settings.kafka_request_timeout_ms,
@@ -64,7 +64,7 @@ def subscriber_options(settings: Settings, service: str) -> SubscriberOptions:
 
     def options(topic: str) -> dict[str, Any]:
         return {
-            "group_id": f"opi-{settings.country.lower()}-{service}.{topic}",
+            "group_id": f"opi-{settings.instance}-{service}.{topic}",
             "ack_policy": AckPolicy.ACK,
             "auto_offset_reset": "earliest",
             "session_timeout_ms": settings.kafka_session_timeout_ms,
