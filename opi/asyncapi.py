@@ -13,18 +13,28 @@ from opi.registry import SERVICES
 from shared.platform.config import Settings
 from shared.platform.http import asyncapi_document
 
+REGIONAL_REPORTING = "regional-reporting"
+DOCUMENTS: dict[str, str] = {
+    **{name: entry.factory.split(":")[0] for name, entry in SERVICES.items()},
+    REGIONAL_REPORTING: "services.reporting.regional.main",
+}
+"""Every service (and the regional mode of reporting) and the module of its composition."""
+
 
 def generate(service: str) -> dict[str, Any]:
     """The document for default settings, so that it does not depend on the machine."""
-    entry = SERVICES[service]
-    module = import_module(entry.factory.split(":")[0])
-    settings = Settings(country="MX", kafka_bootstrap_servers="127.0.0.1:9092")
+    module = import_module(DOCUMENTS[service])
+    settings = Settings(
+        country="MX",
+        kafka_bootstrap_servers="127.0.0.1:9092",
+        reporting_regional=service == REGIONAL_REPORTING,
+    )
     runtime = module.create_runtime(settings)
     return asyncapi_document(runtime.broker, service=service, version=version("opi-platform"))
 
 
 def document_path(service: str) -> Path:
-    module = import_module(SERVICES[service].factory.split(":")[0])
+    module = import_module(DOCUMENTS[service])
     return Path(module.__file__ or "").parent / "asyncapi.json"
 
 
@@ -33,7 +43,7 @@ def render(document: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    for service in SERVICES:
+    for service in DOCUMENTS:
         path = document_path(service)
         path.write_text(render(generate(service)))
         print(f"wrote {path}")

@@ -125,7 +125,9 @@ class Settings(BaseSettings):
     )
 
     keycloak_url: str | None = Field(None, description="e.g. https://sso.example.org")
-    keycloak_realm: str | None = Field(None, description="default: opi-<country>")
+    keycloak_realm: str | None = Field(
+        None, description="default: opi-<country>, or opi-rcm in the regional mode"
+    )
     keycloak_client_id: str = Field("opi-platform", description="the platform's client")
     auth_issuer: str | None = Field(None, description="default: <keycloak_url>/realms/<realm>")
     auth_audience: str | None = Field(None, description="required 'aud' claim, if set")

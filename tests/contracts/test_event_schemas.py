@@ -21,7 +21,11 @@ from typing import Any
 
 import pytest
 
-from shared.contracts.catalogue import ALL_CONTRACTS, EventContract
+from shared.contracts.catalogue import ALL_CONTRACTS as NATIONAL_CONTRACTS
+from shared.contracts.catalogue import EventContract
+from shared.contracts.regional_catalogue import REGIONAL_CONTRACTS
+
+ALL_CONTRACTS = (*NATIONAL_CONTRACTS, *REGIONAL_CONTRACTS)
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 REGENERATE = "python -m tests.contracts.test_event_schemas"

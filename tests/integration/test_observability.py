@@ -10,8 +10,7 @@ import subprocess
 
 import pytest
 
-from opi.asyncapi import document_path, generate, render
-from opi.registry import SERVICES
+from opi.asyncapi import DOCUMENTS, document_path, generate, render
 from services.intake.main import create_app
 from tests.conftest import RunningService
 from tests.intake_fixtures import REGISTRATION
@@ -83,7 +82,7 @@ async def test_asyncapi_served_matches_the_generated_document(intake) -> None:
     )
 
 
-@pytest.mark.parametrize("service", sorted(SERVICES))
+@pytest.mark.parametrize("service", sorted(DOCUMENTS))
 def test_checked_in_asyncapi_documents_are_current(service: str) -> None:
     checked_in = document_path(service).read_text()
     assert render(generate(service)) == checked_in, "run `make asyncapi` and commit the result"
