@@ -21,7 +21,7 @@ from shared.platform.roles import Role
 router = APIRouter(prefix="/stats", tags=["statistics"])
 Reader = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR, Role.OPI_OFFICER))]
 From = Annotated[date | None, Query(alias="from", description="first registration day")]
-To = Annotated[date | None, Query(description="last registration day (inclusive)")]
+To = Annotated[date | None, Query(alias="to", description="last registration day (inclusive)")]
 Admin1 = Annotated[SubdivisionCode | None, Query(description="first-level subdivision")]
 LONG_POLL_SECONDS = 20.0
 
