@@ -26,8 +26,9 @@ async def _wait_for(http, path: str, check, seconds: float = 30.0) -> dict:
 
 
 async def test_events_show_in_the_statistics_and_the_regional_feed(
-    kafka, database_url, make_settings, token_for
+    own_kafka, database_url, make_settings, token_for
 ) -> None:
+    kafka = own_kafka  # the statistics must hold only this test's events
     with EmbeddedBroker() as regional:
         settings = make_settings(
             database_url=database_url,
