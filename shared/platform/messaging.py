@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -142,12 +143,30 @@ class OutboxPublisher:
         token = otel_context.attach(propagate.extract(message.trace_context or {}))
         try:
             target = self._publishers.get(message.topic)
-            kwargs = {"key": message.key.encode(), "headers": message.headers, "no_confirm": True}
+            kwargs = {
+                "key": message.key.encode(),
+                "headers": message.headers,
+                "no_confirm": True,
+                "timestamp_ms": _event_time_ms(message.headers),
+            }
             if target is not None:
                 return await target.publish(message.body, **kwargs)
             return await self._broker.publish(message.body, topic=message.topic, **kwargs)
         finally:
             otel_context.detach(token)
+
+
+def _event_time_ms(headers: dict[str, str]) -> int | None:
+    """The record's timestamp is the event's own time, not the moment the relay sent it:
+    a record of the regional feed, timed at its day, must not tell the hour by its Kafka
+    timestamp."""
+    value = headers.get("ce_time")
+    if not value:
+        return None
+    try:
+        return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
+    except ValueError:
+        return None
 
 
 async def _settle(future: asyncio.Future) -> BaseException | None:
