@@ -111,6 +111,9 @@ class ServiceRuntime:
         except Exception as error:
             checks["database"] = f"unavailable: {type(error).__name__}"
         checks["broker"] = "ok" if await self.broker.ping(timeout=2.0) else "unavailable"
+        if self.relay_broker is not None:
+            reachable = await self.relay_broker.ping(timeout=2.0)
+            checks["outbox_broker"] = "ok" if reachable else "unavailable"
         # the outbox keeps requests working through a broker outage, so only the database
         # decides whether this instance can serve
         status = "ok" if checks["database"] == "ok" else "degraded"
