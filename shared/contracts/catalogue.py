@@ -8,6 +8,7 @@ from typing import Final
 from pydantic import BaseModel
 
 from shared.contracts import topics
+from shared.contracts.assisted_return import CaseClosedV1, ChildHandedOverV1, ReturnScheduledV1
 from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.notification import (
     AlertClosedV1,
@@ -75,6 +76,16 @@ ALERT_CLOSED_V1: Final = EventContract(
     f"{TYPE_PREFIX}.alert-closed.v1", topics.ALERT_CLOSED, AlertClosedV1
 )
 
+RETURN_SCHEDULED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.return-scheduled.v1", topics.RETURN_SCHEDULED, ReturnScheduledV1
+)
+CHILD_HANDED_OVER_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.child-handed-over.v1", topics.CHILD_HANDED_OVER, ChildHandedOverV1
+)
+CASE_CLOSED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.case-closed.v1", topics.CASE_CLOSED, CaseClosedV1
+)
+
 ALL_CONTRACTS: Final = (
     CHILD_REGISTERED_V1,
     SCREENING_COMPLETED_V1,
@@ -87,5 +98,8 @@ ALL_CONTRACTS: Final = (
     AUTHORITY_NOTIFIED_V1,
     ALERT_RAISED_V1,
     ALERT_CLOSED_V1,
+    RETURN_SCHEDULED_V1,
+    CHILD_HANDED_OVER_V1,
+    CASE_CLOSED_V1,
 )
 BY_TYPE: Final = {contract.type: contract for contract in ALL_CONTRACTS}

@@ -15,6 +15,9 @@ CONSULAR_NOTIFIED: Final = "consular-notified"
 AUTHORITY_NOTIFIED: Final = "authority-notified"
 ALERT_RAISED: Final = "alert-raised"
 ALERT_CLOSED: Final = "alert-closed"
+RETURN_SCHEDULED: Final = "return-scheduled"
+CHILD_HANDED_OVER: Final = "child-handed-over"
+CASE_CLOSED: Final = "case-closed"
 
 DEAD_LETTER_SUFFIX: Final = ".dlq"
 
@@ -35,4 +38,7 @@ NATIONAL_TOPICS: Final = (
     AUTHORITY_NOTIFIED,
     ALERT_RAISED,
     ALERT_CLOSED,
+    RETURN_SCHEDULED,
+    CHILD_HANDED_OVER,
+    CASE_CLOSED,
 )

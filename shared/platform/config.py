@@ -124,6 +124,22 @@ class Settings(BaseSettings):
         False, description="reporting: the regional (RCM) mode (`opi serve reporting --regional`)"
     )
 
+    handover_keys_dir: Path | None = Field(
+        None,
+        description="intake: this country's private handover keys; default: data_dir/<country>/"
+        "handover-keys (created on first use)",
+    )
+    handover_peers_file: Path | None = Field(
+        None,
+        description="intake: TOML of every country's public handover keys; unset: no handovers",
+    )
+    handover_authority_name: str = Field(
+        "National child-protection authority", description="intake: who sends a handover"
+    )
+    handover_authority_contact: str = Field(
+        "not configured", description="intake: the sending desk's phone or e-mail"
+    )
+
     keycloak_url: str | None = Field(None, description="e.g. https://sso.example.org")
     keycloak_realm: str | None = Field(
         None, description="default: opi-<country>, or opi-rcm in the regional mode"

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from shared.contracts.assisted_return import CaseClosedV1, ChildHandedOverV1, ReturnScheduledV1
 from shared.contracts.catalogue import ALL_CONTRACTS
 from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.notification import (
@@ -157,6 +158,31 @@ PAYLOADS: dict[type[BaseModel], dict[str, Any]] = {
         "country": "MX",
         "kind": "screening_overdue",
         "closed_at": "2026-11-21T22:00:00Z",
+    },
+    ReturnScheduledV1: {
+        "case_id": CASE_ID,
+        "return_id": "0b9a8f7e-6d5c-44b3-8a29-38e7f6d5c4b3",
+        "country": "MX",
+        "destination_country": "GT",
+        "scheduled_for": "2026-12-02T15:00:00Z",
+        "handover_place": "Puente Rodolfo Robles, Ciudad Hidalgo",
+        "escorting_officer": "OPI Laura Méndez",
+        "scheduled_at": "2026-11-28T10:00:00Z",
+    },
+    ChildHandedOverV1: {
+        "case_id": CASE_ID,
+        "return_id": "0b9a8f7e-6d5c-44b3-8a29-38e7f6d5c4b3",
+        "country": "MX",
+        "destination_country": "GT",
+        "handed_over_at": "2026-12-02T15:20:00Z",
+        "handover_place": "Puente Rodolfo Robles, Ciudad Hidalgo",
+        "received_by": "PGN Guatemala, oficial de turno",
+    },
+    CaseClosedV1: {
+        "case_id": CASE_ID,
+        "country": "MX",
+        "outcome": "returned_and_received",
+        "closed_at": "2026-12-02T18:00:00Z",
     },
 }
 
