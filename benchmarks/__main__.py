@@ -1,8 +1,10 @@
 """``python -m benchmarks`` (``make bench``): intake registrations over HTTP on SQLite and
 PostgreSQL, the outbox's end-to-end delivery, referral's placements under a burst of
 child-registered events, notification's signed webhook notices under a burst of registrations
-and screenings, and a raw aiokafka produce baseline, all in one run on one embedded broker.
-It reports; it never asserts performance.
+and screenings, and a raw aiokafka produce baseline, all in one run on one embedded broker;
+then national reporting's projection (live and rebuild) against a raw aiokafka consume of the
+same topics, on an embedded broker of its own, and its statistics queries over a million
+cases. It reports; it never asserts performance.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from benchmarks.infra import REPO_ROOT
 from benchmarks.notices import notice_runs
 from benchmarks.placements import placement_runs
 from benchmarks.report import ratios, render, write_json
+from benchmarks.reporting_projection import projection_runs
+from benchmarks.reporting_queries import query_runs
 from benchmarks.runs import RunOptions, registration_run
 from shared.platform.embedded_broker import EmbeddedBroker
 
@@ -55,9 +59,10 @@ def _meta(args: argparse.Namespace) -> dict[str, Any]:
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
         "options": options,
-        "notes": "intake, referral and notification run as `python -m opi serve <service>` in "
-        "processes of their own; the load generator, the consumers, the producers and the "
-        "webhook receiver share this process",
+        "notes": "intake, referral, notification and reporting run as `python -m opi serve "
+        "<service>` in processes of their own; the load generator, the consumers, the producers, "
+        "the webhook receiver, the reporting rebuild and the statistics queries share this "
+        "process",
     }
 
 
@@ -105,6 +110,11 @@ async def benchmark(args: argparse.Namespace) -> dict[str, Any]:
                 )
             except Exception as error:
                 results["errors"]["raw_produce"] = f"{type(error).__name__}: {error}"
+        # reporting reads every national topic: a broker of its own holds only its stream
+        if not args.skip_reporting:
+            await projection_runs(args, workdir, results)
+        if not args.skip_reporting_queries:
+            await query_runs(args, workdir, results)
     results["ratios"] = ratios(results)
     return results
 

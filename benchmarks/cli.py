@@ -78,14 +78,66 @@ def parse_args(description: str, argv: list[str] | None = None) -> argparse.Name
     parser.add_argument(
         "--skip-notices", action="store_true", help="do not run the notification burst"
     )
+    parser.add_argument(
+        "--reporting-cases",
+        type=int,
+        default=250,
+        help="children of the synthetic stream the reporting projection is timed on (about "
+        "7.5 events each)",
+    )
+    parser.add_argument(
+        "--reporting-timeout",
+        type=float,
+        default=300.0,
+        help="seconds to wait for the live reporting service to project the whole stream",
+    )
+    parser.add_argument(
+        "--skip-reporting", action="store_true", help="do not time the reporting projection"
+    )
+    parser.add_argument(
+        "--reporting-query-cases",
+        type=int,
+        default=1_000_000,
+        help="cases in the reporting tables the statistics queries are timed on",
+    )
+    parser.add_argument(
+        "--reporting-template-cases",
+        type=int,
+        default=500,
+        help="simulated cases projected first, which the bulk fill copies",
+    )
+    parser.add_argument(
+        "--reporting-query-runs", type=int, default=5, help="runs per statistics query"
+    )
+    parser.add_argument(
+        "--reporting-query-budget",
+        type=float,
+        default=10.0,
+        help="seconds per statistics query: fewer runs (at least 2) when they take longer",
+    )
+    parser.add_argument(
+        "--skip-reporting-queries",
+        action="store_true",
+        help="do not time the statistics queries over --reporting-query-cases cases",
+    )
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--output", type=Path, default=REPO_ROOT / ".bench" / "results.json")
     args = parser.parse_args(argv)
-    for name in ("requests", "concurrency", "placements", "notices"):
+    for name in (
+        "requests",
+        "concurrency",
+        "placements",
+        "notices",
+        "reporting_cases",
+        "reporting_template_cases",
+        "reporting_query_runs",
+    ):
         if getattr(args, name) < 1:
-            parser.error(f"--{name} must be at least 1")
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if args.warmup < 0:
         parser.error("--warmup cannot be negative")
+    if args.reporting_query_cases < args.reporting_template_cases:
+        parser.error("--reporting-query-cases must be at least --reporting-template-cases")
     if args.short_placements is None:
         args.short_placements = args.placements // 5
     if args.short_placements < 0:

@@ -9,6 +9,8 @@ from typing import Any
 
 from benchmarks.notice_report import NOTICE_ROWS, notice_header, notice_ratios
 from benchmarks.placement_report import PLACEMENT_ROWS, SHORT_ROWS, placement_ratios
+from benchmarks.reporting_projection import projection_ratios
+from benchmarks.reporting_report import reporting_lines
 from benchmarks.stats import ratio
 
 Cell = float | int | str | None
@@ -23,7 +25,8 @@ def ratios(results: dict[str, Any]) -> dict[str, dict[str, float | None]]:
     }
     table: dict[str, dict[str, float | None]] = {}
     placements, notices = results.get("placement", {}), results.get("notification", {})
-    for backend in dict.fromkeys([*results["registration"], *placements, *notices]):
+    projected = results.get("reporting", {}).get("live", {})
+    for backend in dict.fromkeys([*results["registration"], *placements, *notices, *projected]):
         run = results["registration"].get(backend, {})
         registrations = run.get("registrations_per_s")
         events = run.get("outbox", {}).get("events_per_s")
@@ -43,6 +46,7 @@ def ratios(results: dict[str, Any]) -> dict[str, dict[str, float | None]]:
             "outbox_events_per_s / registrations_per_s": ratio(events, registrations),
             **placement_ratios(placements.get(backend), raw, registrations),
             **notice_ratios(notices.get(backend), raw),
+            **projection_ratios(results, backend),
         }
     return table
 
@@ -145,6 +149,7 @@ def render(results: dict[str, Any]) -> str:
     if notices:
         lines += ["", _heading("Notification: webhook notices of a burst", list(notices))]
         lines += [_row(label, _cells(notices, get), n) for label, get, n in NOTICE_ROWS]
+    lines += reporting_lines(results, _row, _heading)
     raw = results.get("raw_produce", {})
     if raw.get("modes"):
         lines += [

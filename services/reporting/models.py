@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from sqlalchemy import Boolean, Date, Float, Index, Integer, String, Uuid
+from sqlalchemy import Boolean, Date, Float, Index, Integer, String, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.platform.audit import AuditEntry
@@ -79,6 +79,18 @@ class PlacementFacts(Base):
     assigned_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     released_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     release_reason: Mapped[str | None] = mapped_column(String(20))
+
+    __table_args__ = (
+        # The open stays only (a partial index): shelter occupancy and the children in a
+        # shelter now read these few rows instead of every stay there ever was.
+        Index(
+            "ix_placement_facts_open",
+            "shelter_id",
+            "case_id",
+            sqlite_where=text("released_at IS NULL"),
+            postgresql_where=text("released_at IS NULL"),
+        ),
+    )
 
 
 class ShelterFacts(Base):

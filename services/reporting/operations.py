@@ -27,9 +27,9 @@ async def placements(session: AsyncSession, scope: Scope) -> dict[str, int]:
         ),
     )
     pending = select(func.count()).select_from(CaseFacts).where(*scope.clauses(), waiting)
-    in_shelter = select(func.count(distinct(PlacementFacts.case_id))).where(
-        OPEN_PLACEMENT, PlacementFacts.case_id.in_(scope.cases())
-    )
+    in_shelter = scope.joined(
+        select(func.count(distinct(PlacementFacts.case_id))), PlacementFacts.case_id
+    ).where(OPEN_PLACEMENT)
     return {
         "pending": int(await session.scalar(pending) or 0),
         "in_shelter": int(await session.scalar(in_shelter) or 0),
@@ -64,12 +64,8 @@ async def shelters(session: AsyncSession, scope: Scope) -> list[dict[str, Any]]:
 
 async def alerts(session: AsyncSession, scope: Scope) -> dict[str, Any]:
     statement = (
-        select(CaseAlert.kind, func.count())
-        .where(
-            CaseAlert.raised_at.is_not(None),
-            CaseAlert.closed_at.is_(None),
-            CaseAlert.case_id.in_(scope.cases()),
-        )
+        scope.joined(select(CaseAlert.kind, func.count()), CaseAlert.case_id)
+        .where(CaseAlert.raised_at.is_not(None), CaseAlert.closed_at.is_(None))
         .group_by(CaseAlert.kind)
     )
     by_kind = {kind.value: 0 for kind in AlertKind}
@@ -80,11 +76,11 @@ async def alerts(session: AsyncSession, scope: Scope) -> dict[str, Any]:
 async def outcomes(session: AsyncSession, scope: Scope) -> dict[str, int]:
     """Children whose stay ended, by how (a transfer ends a stay, not the care)."""
     statement = (
-        select(PlacementFacts.release_reason, func.count(distinct(PlacementFacts.case_id)))
-        .where(
-            PlacementFacts.release_reason.is_not(None),
-            PlacementFacts.case_id.in_(scope.cases()),
+        scope.joined(
+            select(PlacementFacts.release_reason, func.count(distinct(PlacementFacts.case_id))),
+            PlacementFacts.case_id,
         )
+        .where(PlacementFacts.release_reason.is_not(None))
         .group_by(PlacementFacts.release_reason)
     )
     counts = {reason.value: 0 for reason in ReleaseReason}

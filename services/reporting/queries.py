@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Select, distinct, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, distinct, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting.models import CaseFacts, CaseReferral
@@ -50,8 +50,10 @@ class Scope:
             clauses.append(CaseFacts.admin1 == self.admin1)
         return clauses
 
-    def cases(self) -> Select[tuple[Any]]:
-        return select(CaseFacts.case_id).where(*self.clauses())
+    def joined(self, statement: Select[Any], case_id: Any) -> Select[Any]:
+        """``statement`` restricted to the cases of the scope, by a join (the planners of
+        both databases do far better with it than with ``IN (SELECT ...)``)."""
+        return statement.join(CaseFacts, CaseFacts.case_id == case_id).where(*self.clauses())
 
 
 @dataclass(frozen=True)
@@ -92,16 +94,22 @@ async def screening(
     """Share screened within the deadline, among cases screened or whose deadline passed."""
     deadline = timedelta(hours=deadline_hours)
     screened = CaseFacts.first_screened_at.is_not(None)
-    due = await _count(session, scope, or_(screened, CaseFacts.registered_at <= now - deadline))
-    within = await _count(
-        session, scope, CaseFacts.screening_delay_seconds <= deadline.total_seconds()
-    )
+    counts = select(  # one scan for the three counts
+        _count_if(or_(screened, CaseFacts.registered_at <= now - deadline)),
+        _count_if(screened),
+        _count_if(CaseFacts.screening_delay_seconds <= deadline.total_seconds()),
+    ).where(*scope.clauses())
+    due, screened_count, within = (int(v or 0) for v in (await session.execute(counts)).one())
     return {
         "due": due,
-        "screened": await _count(session, scope, screened),
+        "screened": screened_count,
         "within_24h": within,
         "share_within_24h": round(within / due, 4) if due else None,
     }
+
+
+def _count_if(condition: ColumnElement[bool]) -> Any:
+    return func.sum(case((condition, 1), else_=0))
 
 
 async def quantile(session: AsyncSession, scope: Scope, column: Any, q: float) -> float | None:
@@ -136,21 +144,22 @@ async def consular_notification(session: AsyncSession, scope: Scope) -> dict[str
 
 
 async def protection(session: AsyncSession, scope: Scope) -> dict[str, Any]:
+    counted = func.count(distinct(CaseReferral.case_id))
     by_authority = (
-        select(
-            CaseReferral.kind, CaseReferral.authority, func.count(distinct(CaseReferral.case_id))
+        scope.joined(
+            select(CaseReferral.kind, CaseReferral.authority, counted), CaseReferral.case_id
         )
-        .where(CaseReferral.case_id.in_(scope.cases()))
         .group_by(CaseReferral.kind, CaseReferral.authority)
         .order_by(CaseReferral.kind, CaseReferral.authority)
     )
+    flags = select(
+        _count_if(CaseFacts.international_protection_need.is_(True)),
+        _count_if(CaseFacts.trafficking_suspected.is_(True)),
+    ).where(*scope.clauses())
+    need, trafficking = (int(v or 0) for v in (await session.execute(flags)).one())
     return {
-        "international_protection_need": await _count(
-            session, scope, CaseFacts.international_protection_need.is_(True)
-        ),
-        "trafficking_suspected": await _count(
-            session, scope, CaseFacts.trafficking_suspected.is_(True)
-        ),
+        "international_protection_need": need,
+        "trafficking_suspected": trafficking,
         "referrals": [
             {"kind": kind, "authority": authority, "children": children}
             for kind, authority, children in await session.execute(by_authority)

@@ -58,6 +58,8 @@ def _sqlite_engine(url: str, *, echo: bool) -> AsyncEngine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # sorts and groupings of the statistics in memory rather than in temporary files
+        cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.close()
 
     return engine

@@ -12,10 +12,12 @@ from tests.unit.deploy.manifests import (
     COMPOSE_FILE,
     K8S,
     REALM_FILE,
+    REGIONAL_K8S,
+    REGIONAL_REALM_FILE,
     SERVICE_NAMES,
     compose_environment,
     load,
-    load_all,
+    load_k8s,
     settings_from,
 )
 
@@ -53,17 +55,20 @@ def realm() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
+def regional_realm() -> dict[str, Any]:
+    return load(REGIONAL_REALM_FILE)
+
+
+@pytest.fixture(scope="module")
 def k8s() -> dict[tuple[str, str], dict[str, Any]]:
-    """(kind, name) -> manifest, for every document under deploy/k8s but the kustomization."""
-    manifests = {}
-    for path in sorted(K8S.glob("*.yaml")):
-        if path.name == "kustomization.yaml":
-            continue
-        for document in load_all(path):
-            key = (document["kind"], document["metadata"]["name"])
-            assert key not in manifests, f"{key} is defined twice"
-            manifests[key] = document
-    return manifests
+    """(kind, name) -> manifest, for every document of deploy/k8s but the kustomization."""
+    return load_k8s(K8S)
+
+
+@pytest.fixture(scope="module")
+def regional_k8s() -> dict[tuple[str, str], dict[str, Any]]:
+    """The same for the region's deployment, deploy/k8s/regional."""
+    return load_k8s(REGIONAL_K8S)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,8 @@ Static checks of ``Dockerfile``, ``.dockerignore``, ``docker-compose.yml`` and `
 (no Docker engine or cluster needed); the Prometheus files also go through ``promtool``,
 which ``make test`` installs (Debian package ``prometheus``). The per-service checks run for
 every service of ``opi.registry.SERVICES``: a service registered there must be deployed.
+Regional reporting (``opi serve reporting --regional``) is deployed as ``regional-reporting``
+beside them, with a Kafka, a realm and (in Kubernetes) a namespace of its own.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.registry import Collector
 
 from opi.registry import SERVICES
+from services.reporting.regional.main import regional_settings
 from shared.platform.config import Settings
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -37,6 +40,11 @@ DOCKERFILE = ROOT / "Dockerfile"
 K8S = DEPLOY / "k8s"
 PROMETHEUS = DEPLOY / "prometheus"
 REALM_FILE = DEPLOY / "keycloak" / "realm-opi-mx.json"
+REGIONAL_REALM_FILE = DEPLOY / "keycloak" / "realm-opi-rcm.json"
+REGIONAL_K8S = K8S / "regional"
+# the compose service, scrape job and Kubernetes Deployment of `opi serve reporting --regional`
+REGIONAL = "regional-reporting"
+REGIONAL_COMMAND = ["serve", "reporting", "--regional"]
 DASHBOARD_FILE = DEPLOY / "grafana" / "dashboards" / "opi-operations.json"
 
 SETTING_FIELDS = frozenset(Settings.model_fields)
@@ -44,8 +52,6 @@ SERVICE_NAMES = sorted(SERVICES)
 DEPLOY_FILES = sorted(
     path for path in DEPLOY.rglob("*") if path.suffix in {".yml", ".yaml", ".json"}
 )
-# Roles the realm defines for services still to come (reporting).
-PLANNED_ROLES = {"regional-analyst"}
 # Settings every service of an instance must agree on: they share one Kafka (topics are
 # created by whichever service starts first), one realm and one tracing pipeline.
 SHARED_SETTINGS = [
@@ -92,6 +98,20 @@ def settings_from(environment: dict[str, str], monkeypatch: pytest.MonkeyPatch) 
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     return Settings()
+
+
+def regional_settings_from(
+    environment: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Settings:
+    """The Settings regional reporting runs with: ``opi serve reporting --regional``'s, with
+    the regional Kafka as the service's own."""
+    settings_from(environment, monkeypatch)
+    return regional_settings(Settings(reporting_regional=True))
+
+
+def database_password_variable(database: str) -> str:
+    """The variable deploy/postgres/init-databases.sh reads a database's password from."""
+    return database.upper().replace("-", "_") + "_DB_PASSWORD"
 
 
 _VARIABLE = re.compile(r"\$(?:\$|\{(?P<braced>[^}]+)\}|(?P<plain>[A-Za-z_][A-Za-z0-9_]*))")
@@ -265,3 +285,69 @@ def k8s_environment(
     for ref in container["envFrom"]:
         environment |= k8s[("ConfigMap", ref["configMapRef"]["name"])]["data"]
     return environment
+
+
+def load_k8s(directory: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """(kind, name) -> manifest, for every document in ``directory`` but the kustomization."""
+    manifests = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name == "kustomization.yaml":
+            continue
+        for document in load_all(path):
+            key = (document["kind"], document["metadata"]["name"])
+            assert key not in manifests, f"{key} is defined twice"
+            manifests[key] = document
+    return manifests
+
+
+def check_k8s_probes_and_ports(
+    k8s: dict[tuple[str, str], dict[str, Any]], name: str, port: int, command: list[str]
+) -> None:
+    """The Deployment ``name`` listens on ``port``, is probed on /health, scraped on /metrics,
+    reached through its Service and runs ``command``."""
+    deployment = k8s[("Deployment", name)]
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    ports = {item["name"]: item["containerPort"] for item in container["ports"]}
+    assert port in ports.values()
+
+    def resolve(value: int | str) -> int:
+        return ports[value] if isinstance(value, str) else value
+
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        action = container[probe]["httpGet"]
+        assert action["path"] == "/health", probe
+        assert resolve(action["port"]) in ports.values(), probe
+
+    service = k8s[("Service", name)]
+    pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+    assert service["spec"]["selector"].items() <= pod_labels.items()
+    assert deployment["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
+    for item in service["spec"]["ports"]:
+        assert resolve(item["targetPort"]) in ports.values()
+    assert port in {item["port"] for item in service["spec"]["ports"]}
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    assert int(annotations["prometheus.io/port"]) in ports.values()
+    assert annotations.get("prometheus.io/path", "/metrics") == "/metrics"
+    assert container["args"] == command
+    assert deployment["spec"]["replicas"] == 2
+
+    budget = k8s[("PodDisruptionBudget", name)]
+    assert budget["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
+    assert 1 <= budget["spec"]["minAvailable"] < deployment["spec"]["replicas"]
+
+
+def check_k8s_pod_is_locked_down(deployment: dict[str, Any], container: dict[str, Any]) -> None:
+    pod = deployment["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["automountServiceAccountToken"] is False
+    security = container["securityContext"]
+    assert security["readOnlyRootFilesystem"] is True
+    assert security["allowPrivilegeEscalation"] is False
+    assert security["capabilities"]["drop"] == ["ALL"]
+    volumes = {volume["name"]: volume for volume in pod["volumes"]}
+    (tmp,) = [mount for mount in container["volumeMounts"] if mount["mountPath"] == "/tmp"]
+    assert "emptyDir" in volumes[tmp["name"]]
+    for kind in ("requests", "limits"):
+        assert {"cpu", "memory"} <= set(container["resources"][kind])
+    user = next(rest for keyword, rest in dockerfile_instructions() if keyword == "USER")
+    assert pod["securityContext"]["runAsUser"] == int(user.split(":")[0])

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
-from opi.registry import SERVICES
+from opi.registry import REGIONAL_PORT, SERVICES
 from tests.unit.deploy.manifests import (
+    REGIONAL,
+    REGIONAL_COMMAND,
     ROOT,
     SERVICE_NAMES,
     SHARED_SETTINGS,
@@ -65,13 +67,15 @@ def test_compose_environment_values_are_strings_or_numbers(services):
 
 def test_every_registered_service_is_in_compose_and_nothing_else_is_served(services):
     served = {
-        name: service["command"][1]
+        name: service["command"]
         for name, service in services.items()
         if service.get("command", [None])[0] == "serve"
     }
-    assert sorted(served) == SERVICE_NAMES
-    assert all(name == target for name, target in served.items()), served
-    ports = [SERVICES[name].default_port for name in SERVICE_NAMES]
+    national = {name: command for name, command in served.items() if name != REGIONAL}
+    assert sorted(national) == SERVICE_NAMES
+    assert all(command == ["serve", name] for name, command in national.items()), national
+    assert served[REGIONAL] == REGIONAL_COMMAND
+    ports = [SERVICES[name].default_port for name in SERVICE_NAMES] + [REGIONAL_PORT]
     assert len(ports) == len(set(ports)), "two services share a port"
 
 
@@ -156,5 +160,5 @@ def test_service_runs_the_production_entry_point(service_name, services):
     assert service["build"]["context"] == "."
     command = service["command"]
     assert command[:2] == ["serve", service_name], "the image's entrypoint is `opi`"
-    images = {services[name]["image"] for name in SERVICE_NAMES}
+    images = {services[name]["image"] for name in [*SERVICE_NAMES, REGIONAL]}
     assert len(images) == 1, f"one image for every service: {images}"

@@ -9,9 +9,11 @@ from urllib.parse import urlsplit
 from tests.unit.deploy.manifests import (
     DEPLOY,
     REALM_FILE,
+    REGIONAL,
     SERVICE_NAMES,
     bind_mounts,
     compose_environment,
+    database_password_variable,
     depends_on,
     host_port,
     load,
@@ -45,7 +47,7 @@ def test_service_database_is_created_by_the_postgres_init_script(
     # init-databases.sh creates, per listed service, a role and a database of that name
     assert database in postgres_env["SERVICE_DATABASES"].split()
     assert url.username == database
-    assert url.password == postgres_env[f"{database.upper()}_DB_PASSWORD"]
+    assert url.password == postgres_env[database_password_variable(database)]
     assert url.hostname == "postgres" and url.port == 5432
     assert "postgres" in depends_on(services[service_name])
 
@@ -61,7 +63,7 @@ def test_postgres_init_script_is_mounted_and_knows_every_service(services):
         if target.startswith("/docker-entrypoint-initdb.d/")
     }
     assert os.access(init_script, os.X_OK), "the postgres image runs executable scripts"
-    for service in {*SERVICE_NAMES, "notification", "reporting"}:
+    for service in {*SERVICE_NAMES, "notification", "reporting", REGIONAL}:
         assert service in postgres_env["SERVICE_DATABASES"].split()
 
 

@@ -21,6 +21,7 @@ def test_the_deployment_files_exist():
         ".dockerignore",
         "deploy/postgres/init-databases.sh",
         "deploy/keycloak/realm-opi-mx.json",
+        "deploy/keycloak/realm-opi-rcm.json",
         "deploy/prometheus/prometheus.yml",
         "deploy/prometheus/alerts.yml",
         "deploy/prometheus/alerts.test.yml",
@@ -29,6 +30,7 @@ def test_the_deployment_files_exist():
         "deploy/grafana/dashboards/opi-operations.json",
         "deploy/otel/collector.yaml",
         "deploy/k8s/kustomization.yaml",
+        "deploy/k8s/regional/kustomization.yaml",
     ]
     assert [name for name in expected if not (ROOT / name).is_file()] == []
 

@@ -7,7 +7,8 @@ from tests.unit.deploy.manifests import (
     K8S,
     SERVICE_NAMES,
     SHARED_SETTINGS,
-    dockerfile_instructions,
+    check_k8s_pod_is_locked_down,
+    check_k8s_probes_and_ports,
     k8s_environment,
     load,
     setting_field,
@@ -37,40 +38,9 @@ def test_k8s_deploys_every_registered_service_and_nothing_else(k8s):
             assert (kind, name) in k8s, f"deploy/k8s has no {kind} {name}"
 
 
-def test_k8s_deployment_probes_and_ports(k8s, service_name, deployment, container):
-    ports = {port["name"]: port["containerPort"] for port in container["ports"]}
-    assert SERVICES[service_name].default_port in ports.values()
-
-    def resolve(port: int | str) -> int:
-        return ports[port] if isinstance(port, str) else port
-
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-        action = container[probe]["httpGet"]
-        assert action["path"] == "/health", probe
-        assert resolve(action["port"]) in ports.values(), probe
-    assert {"readinessProbe", "livenessProbe"} <= set(container)
-
-    service = k8s[("Service", service_name)]
-    pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
-    assert service["spec"]["selector"].items() <= pod_labels.items()
-    assert deployment["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
-    for port in service["spec"]["ports"]:
-        assert resolve(port["targetPort"]) in ports.values()
-    assert SERVICES[service_name].default_port in {
-        port["port"] for port in service["spec"]["ports"]
-    }
-    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
-    assert int(annotations["prometheus.io/port"]) in ports.values()
-    assert annotations.get("prometheus.io/path", "/metrics") == "/metrics"
-    assert container["args"][:2] == ["serve", service_name]
-    assert deployment["spec"]["replicas"] == 2
-
-
-def test_k8s_disruption_budget_keeps_a_replica(k8s, service_name, deployment):
-    budget = k8s[("PodDisruptionBudget", service_name)]
-    pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
-    assert budget["spec"]["selector"]["matchLabels"].items() <= pod_labels.items()
-    assert 1 <= budget["spec"]["minAvailable"] < deployment["spec"]["replicas"]
+def test_k8s_deployment_probes_ports_and_budget(k8s, service_name):
+    port = SERVICES[service_name].default_port
+    check_k8s_probes_and_ports(k8s, service_name, port, ["serve", service_name])
 
 
 def test_k8s_settings_are_real_and_secret_where_they_should_be(
@@ -121,17 +91,4 @@ def test_k8s_services_agree_on_the_shared_settings(k8s, monkeypatch):
 
 
 def test_k8s_pod_is_locked_down(deployment, container):
-    pod = deployment["spec"]["template"]["spec"]
-    assert pod["securityContext"]["runAsNonRoot"] is True
-    assert pod["automountServiceAccountToken"] is False
-    security = container["securityContext"]
-    assert security["readOnlyRootFilesystem"] is True
-    assert security["allowPrivilegeEscalation"] is False
-    assert security["capabilities"]["drop"] == ["ALL"]
-    volumes = {volume["name"]: volume for volume in pod["volumes"]}
-    (tmp,) = [mount for mount in container["volumeMounts"] if mount["mountPath"] == "/tmp"]
-    assert "emptyDir" in volumes[tmp["name"]]
-    for kind in ("requests", "limits"):
-        assert {"cpu", "memory"} <= set(container["resources"][kind])
-    user = next(rest for keyword, rest in dockerfile_instructions() if keyword == "USER")
-    assert pod["securityContext"]["runAsUser"] == int(user.split(":")[0])
+    check_k8s_pod_is_locked_down(deployment, container)

@@ -10,6 +10,7 @@ from tests.unit.deploy.manifests import (
     DASHBOARD_FILE,
     DEPLOY,
     PROMETHEUS,
+    REGIONAL,
     SERVICE_NAMES,
     alert_rules,
     bind_mounts,
@@ -52,7 +53,7 @@ def test_prometheus_loads_the_rules_and_scrapes_only_registered_services(service
     opi_jobs = {
         job["job_name"] for job in config["scrape_configs"] if job["job_name"].startswith("opi-")
     }
-    assert sorted(opi_jobs) == [f"opi-{name}" for name in SERVICE_NAMES]
+    assert sorted(opi_jobs) == sorted(f"opi-{name}" for name in [*SERVICE_NAMES, REGIONAL])
 
 
 def test_alerts_cover_the_operational_risks():
