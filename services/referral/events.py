@@ -7,8 +7,15 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.referral.models import Placement, ProtectionReferral, ReferralCase, Shelter
+from services.referral.models import (
+    AssistedReturn,
+    Placement,
+    ProtectionReferral,
+    ReferralCase,
+    Shelter,
+)
 from shared.contracts import catalogue
+from shared.contracts.assisted_return import ChildHandedOverV1, ReturnScheduledV1
 from shared.contracts.placement import PlacementPendingV1, PlacementReleasedV1
 from shared.contracts.protection_referral import (
     ProtectionReferralMadeV1,
@@ -137,4 +144,46 @@ def referral_updated(session: AsyncSession, country: str, referral: ProtectionRe
         country,
         referral.case_id,
         referral.updated_at,
+    )
+
+
+def return_scheduled(session: AsyncSession, country: str, assisted: AssistedReturn) -> None:
+    payload = ReturnScheduledV1(
+        case_id=assisted.case_id,
+        return_id=assisted.id,
+        country=country,
+        destination_country=assisted.destination_country,
+        scheduled_for=assisted.scheduled_for,
+        handover_place=assisted.handover_place,
+        escorting_officer=assisted.escorting_officer,
+        scheduled_at=assisted.scheduled_at,
+    )
+    _stage(
+        session,
+        catalogue.RETURN_SCHEDULED_V1,
+        payload,
+        country,
+        assisted.case_id,
+        assisted.scheduled_at,
+    )
+
+
+def child_handed_over(session: AsyncSession, country: str, assisted: AssistedReturn) -> None:
+    assert assisted.handed_over_at is not None and assisted.received_by is not None
+    payload = ChildHandedOverV1(
+        case_id=assisted.case_id,
+        return_id=assisted.id,
+        country=country,
+        destination_country=assisted.destination_country,
+        handed_over_at=assisted.handed_over_at,
+        handover_place=assisted.handover_place,
+        received_by=assisted.received_by,
+    )
+    _stage(
+        session,
+        catalogue.CHILD_HANDED_OVER_V1,
+        payload,
+        country,
+        assisted.case_id,
+        assisted.handed_over_at,
     )

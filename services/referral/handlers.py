@@ -1,6 +1,7 @@
 """Kafka side of referral: it places a child as soon as it learns of them (child-registered),
-re-evaluates and refers on every newer screening (screening-completed), and declares what it
-publishes so that its AsyncAPI document shows it."""
+re-evaluates and refers on every newer screening (screening-completed), blocking a scheduled
+assisted return if a protection need opens, and declares what it publishes so that its
+AsyncAPI document shows it."""
 
 from __future__ import annotations
 
@@ -13,14 +14,16 @@ from faststream import Context
 from faststream.kafka import KafkaBroker
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.referral import cases, placements, referrals
+from services.referral import cases, placements, referrals, returns
 from services.referral.referrals import Target
 from shared.contracts.catalogue import (
+    CHILD_HANDED_OVER_V1,
     CHILD_REGISTERED_V1,
     PLACEMENT_PENDING_V1,
     PLACEMENT_RELEASED_V1,
     PROTECTION_REFERRAL_MADE_V1,
     PROTECTION_REFERRAL_UPDATED_V1,
+    RETURN_SCHEDULED_V1,
     SCREENING_COMPLETED_V1,
     SHELTER_ASSIGNED_V1,
     EventContract,
@@ -38,6 +41,8 @@ PUBLISHED: tuple[EventContract, ...] = (
     PLACEMENT_RELEASED_V1,
     PROTECTION_REFERRAL_MADE_V1,
     PROTECTION_REFERRAL_UPDATED_V1,
+    RETURN_SCHEDULED_V1,
+    CHILD_HANDED_OVER_V1,
 )
 CONSUMED: tuple[EventContract, ...] = (CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1)
 
@@ -81,7 +86,8 @@ def register_subscribers(
         **options(SCREENING_COMPLETED_V1.topic),
         title=f"{SCREENING_COMPLETED_V1.topic}:referral",
         description="Moves a presumed trafficking victim to a specialised shelter; refers to "
-        "the refugee commission and the prosecutor.",
+        "the refugee commission and the prosecutor; blocks a scheduled return once a "
+        "protection need opens.",
     )
     async def on_screening_completed(
         event: ScreeningCompletedV1, headers: Annotated[dict, Context("message.headers")]
@@ -95,6 +101,8 @@ def register_subscribers(
             await referrals.refer(
                 session, case, event.screening_id, deps.targets, country=deps.country, now=now
             )
+            # non-refoulement: a need opened after a return was scheduled blocks it
+            await returns.block_if_unsafe(session, case, country=deps.country, now=now)
 
         if await handle_once(
             deps.sessions,

@@ -14,6 +14,7 @@ from fastapi import APIRouter, FastAPI
 from services.referral import handlers, shelters
 from services.referral.placement_routes import router as placement_router
 from services.referral.referrals import load_targets
+from services.referral.return_routes import router as return_router
 from services.referral.shelter_routes import router as shelter_router
 from services.referral.sweeper import PendingPlacementSweeper
 from shared.platform.config import Settings
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter()
     api.include_router(shelter_router)
     api.include_router(placement_router)
+    api.include_router(return_router)
     app.include_router(api)
     add_common_routes(
         app,

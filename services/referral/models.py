@@ -1,5 +1,5 @@
 """Tables of the referral service: the shelter registry, placements, the cases it needs to
-place (a projection of intake's events) and protection referrals."""
+place (a projection of intake's events), protection referrals and assisted returns."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from shared.platform.inbox import ProcessedEvent
 from shared.platform.outbox import OutboxMessage
 
 __all__ = [
+    "AssistedReturn",
     "AuditEntry",
     "CaseRelation",
     "OutboxMessage",
@@ -142,3 +143,37 @@ class ProtectionReferral(Base):
         # one referral of a kind per case: a re-screening does not refer twice
         Index("uq_protection_referrals_case_kind", "case_id", "kind", unique=True),
     )
+
+
+class AssistedReturn(Base):
+    """A return to the child's country of origin: scheduled, then handed over at the border,
+    or blocked when a protection need opens before the handover (non-refoulement). A blocked
+    return stays as a record; once the need is gone a new one may be scheduled."""
+
+    __tablename__ = "assisted_returns"
+    __table_args__ = (
+        # at most one return per case that is not blocked: scheduled or already handed over
+        Index(
+            "uq_assisted_returns_open_case",
+            "case_id",
+            unique=True,
+            postgresql_where=text("status <> 'blocked'"),
+            sqlite_where=text("status <> 'blocked'"),
+        ),
+    )
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("referral_cases.case_id"), index=True)
+    destination_country: Mapped[str] = mapped_column(String(2))
+    scheduled_for: Mapped[datetime] = mapped_column(UtcDateTime)
+    handover_place: Mapped[str] = mapped_column(String(300))
+    escorting_officer: Mapped[str] = mapped_column(String(200))
+    scheduled_by: Mapped[str] = mapped_column(String(200))
+    scheduled_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(20))  # scheduled | blocked | handed_over
+    blocked_reason: Mapped[str | None] = mapped_column(String(500))
+    blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    handed_over_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    received_by: Mapped[str | None] = mapped_column(String(200))
+    handed_over_by: Mapped[str | None] = mapped_column(String(200))
+    released_placement_id: Mapped[UUID | None] = mapped_column(Uuid)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from services.referral import placement_queries, placements, referrals
+from services.referral import cases, placement_queries, placements, referrals, returns
 from services.referral.schemas import (
     PendingCaseOut,
     PlacementIn,
@@ -180,6 +180,15 @@ async def update_referral(
     except referrals.ReferralNotFound as error:
         raise not_found(f"no referral {referral_id}") from error
     audit.record(session, actor, "referral.update", referral.case_id, now, status=referral.status)
+    case = await cases.locked_case(session, referral.case_id)
+    if case is not None:  # a referral reopened (sent / acknowledged again) blocks a return
+        blocked = await returns.block_if_unsafe(
+            session, case, country=request.app.state.settings.country, now=now
+        )
+        if blocked is not None:
+            audit.record(
+                session, actor, "return.block", case.case_id, now, return_id=str(blocked.id)
+            )
     await session.commit()
     request.app.state.relay.wake()
     return ReferralOut.model_validate(referral)

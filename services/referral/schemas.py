@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from shared.contracts.codes import SubdivisionCode
 from shared.contracts.enums import AgeGroup, Sex
@@ -133,3 +133,36 @@ class ReferralOut(BaseModel):
 class ReferralStatusIn(Strict):
     status: ReferralStatus
     note: str | None = Field(None, max_length=1000)
+
+
+class ReturnIn(Strict):
+    scheduled_for: AwareDatetime = Field(description="when the child is to be handed over")
+    handover_place: str = Field(min_length=1, max_length=300, examples=["Ciudad Hidalgo bridge"])
+    escorting_officer: str = Field(min_length=1, max_length=200)
+
+
+class HandoverIn(Strict):
+    handed_over_at: AwareDatetime
+    received_by: str = Field(
+        min_length=1, max_length=200, description="the receiving authority's officer"
+    )
+
+
+class ReturnOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    return_id: UUID = Field(validation_alias="id")
+    case_id: UUID
+    destination_country: str
+    status: Literal["scheduled", "blocked", "handed_over"]
+    scheduled_for: datetime
+    handover_place: str
+    escorting_officer: str
+    scheduled_by: str
+    scheduled_at: datetime
+    blocked_reason: str | None
+    blocked_at: datetime | None
+    handed_over_at: datetime | None
+    received_by: str | None
+    handed_over_by: str | None
+    released_placement_id: UUID | None
