@@ -27,7 +27,7 @@ system-deps:
 	  fi
 
 run: install
-	$(VENV)/bin/opi dev --simulate
+	$(VENV)/bin/opi dev --simulate --countries mx,gt
 
 test: install system-deps
 	$(PY) -m pytest

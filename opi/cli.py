@@ -10,6 +10,7 @@ import uvicorn
 
 from opi.registry import REGIONAL_PORT, SERVICES
 from opi.simulation.command import simulate_command
+from shared.contracts.codes import check_country
 from shared.platform.config import Settings
 from shared.platform.dev_identity import ensure_signing_key, mint_token
 
@@ -45,22 +46,42 @@ def serve(
 
 @app.command()
 def dev(
-    country: Annotated[str, typer.Option(help="ISO 3166-1 alpha-2 code of the instance")] = "mx",
+    country: Annotated[
+        str | None, typer.Option(help="ISO 3166-1 alpha-2 code of the instance (default mx)")
+    ] = None,
+    countries: Annotated[
+        str | None,
+        typer.Option(
+            help="several national instances, comma-separated (mx,gt,hn); the i-th "
+            "listens on the first one's ports plus 100 x i"
+        ),
+    ] = None,
     kafka_port: Annotated[int, typer.Option(help="0 picks a free port")] = 9092,
     free_ports: Annotated[bool, typer.Option(help="pick free ports for every service")] = False,
-    simulate: Annotated[bool, typer.Option(help="run `opi simulate` against the stack")] = False,
+    simulate: Annotated[bool, typer.Option(help="run `opi simulate` for each country")] = False,
     rate: Annotated[float, typer.Option(help="simulated arrivals a minute")] = 30.0,
     duration: Annotated[float, typer.Option(help="seconds of simulation")] = 3600.0,
     seed: Annotated[int, typer.Option(help="seed of the simulation")] = 1,
 ) -> None:
-    """Run a whole national instance on embedded defaults (Kafka by Tansu, SQLite), with the
-    regional Kafka and the regional reporting service beside it."""
+    """Run whole national instances on embedded defaults (Kafka by Tansu, SQLite), with the
+    regional Kafka and the regional reporting service beside them."""
     from opi.dev_stack import DevStack, SimulationPlan
 
+    if country is not None and countries is not None:
+        raise typer.BadParameter("give --country or --countries, not both")
+    codes = [code.strip() for code in (countries or country or "mx").split(",") if code.strip()]
+    try:
+        codes = [check_country(code) for code in codes]
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    settings = [Settings(country=code) for code in codes]
+    if not settings or len({s.country for s in settings}) != len(settings):
+        raise typer.BadParameter(f"countries must be distinct and at least one: {codes}")
     plan = SimulationPlan(rate, duration, seed) if simulate else None
-    DevStack(
-        Settings(country=country), kafka_port=kafka_port, free_ports=free_ports, simulate=plan
-    ).run()
+    stack = DevStack(settings, kafka_port=kafka_port, free_ports=free_ports, simulate=plan)
+    code = stack.run()
+    if code:
+        raise typer.Exit(code)
 
 
 app.command("simulate", help="Simulated arrivals against a running `opi dev` instance.")(

@@ -1,30 +1,31 @@
-"""``opi dev``: one national instance on this machine, every service as its own process."""
+"""``opi dev``: national instances (one or several countries) and the region on this machine,
+every service as its own process. Country modules: ``opi/dev_country.py``; the region:
+``opi/dev_region.py``; child processes: ``opi/dev_process.py``."""
 
 from __future__ import annotations
 
 import json
-import os
-import secrets
 import signal
-import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
-import httpx
-
-from opi.registry import REGIONAL_PORT, SERVICES, DevContext
+from opi.dev_country import CountryStack
+from opi.dev_process import Child, ChildFailed, Interrupted, PortPicker, terminate, wait_healthy
+from opi.dev_region import RegionStack
 from shared.platform.config import Settings
-from shared.platform.dev_identity import ensure_signing_key, mint_token
-from shared.platform.embedded_broker import EmbeddedBroker, free_port
+from shared.platform.dev_identity import mint_token
+from shared.platform.embedded_broker import EmbeddedBroker
+from shared.platform.handover_keys import write_peers_file
 
-REGIONAL = "regional-reporting"
+PEERS_FILE = "handover-peers.toml"
+DASHBOARD_TOKEN_SECONDS = 12 * 3600
 
 
 @dataclass(frozen=True)
 class SimulationPlan:
-    """What `opi dev --simulate` asks of `opi simulate`."""
+    """What `opi dev --simulate` asks of `opi simulate` (for each country)."""
 
     rate_per_minute: float
     duration_seconds: float
@@ -44,238 +45,135 @@ class SimulationPlan:
         return f"{self.rate_per_minute:g} arrivals a minute for {self.duration_seconds:g} s"
 
 
-DASHBOARD_TOKEN_SECONDS = 12 * 3600
-
-
 class DevStack:
     def __init__(
         self,
-        settings: Settings,
+        countries: list[Settings],
         *,
         kafka_port: int,
         free_ports: bool,
         simulate: SimulationPlan | None = None,
     ) -> None:
-        self.settings = settings
-        self.regional_settings = settings.model_copy(update={"reporting_regional": True})
-        self.country = settings.country.lower()
-        self.logs = settings.data_dir / "logs" / self.country
-        self.broker = EmbeddedBroker(kafka_port or None, log_file=self.logs / "kafka.log")
-        self.regional_broker = EmbeddedBroker(
-            None if free_ports or kafka_port == 0 else kafka_port + 1,
-            log_file=settings.data_dir / "logs" / "regional-kafka.log",
-        )
+        if not countries:
+            raise ValueError("opi dev needs at least one country")
+        self.data_dir = countries[0].data_dir
+        self.peers_file = self.data_dir / PEERS_FILE
+        ports = PortPicker(free_ports)
+        self.countries = [
+            CountryStack(
+                settings, index=i, ports=ports, kafka_port=kafka_port, peers_file=self.peers_file
+            )
+            for i, settings in enumerate(countries)
+        ]
+        self.region = RegionStack(countries[0], ports=ports, kafka_port=kafka_port)
         self.simulate = simulate
-        self.ports = {
-            name: free_port() if free_ports else entry.default_port
-            for name, entry in SERVICES.items()
-        }
-        self.ports[REGIONAL] = free_port() if free_ports else REGIONAL_PORT
-        self.processes: dict[str, subprocess.Popen[bytes]] = {}
-        self.mailbox_smtp_port = free_port() if free_ports else 2525
-        self.mailbox_port = free_port() if free_ports else 8025
-        self.webhook_secret = secrets.token_hex(16)
+        self.children: list[Child] = []
+        self.stopping = False
 
-    def run(self) -> None:
-        self.logs.mkdir(parents=True, exist_ok=True)
-        stopping = False
+    @property
+    def brokers(self) -> list[EmbeddedBroker]:
+        return [self.region.broker, *(country.broker for country in self.countries)]
+
+    def run(self) -> int:
+        """Start everything, watch it until Ctrl-C; 1 if a child process failed."""
 
         def _stop(_signum: int, _frame: object) -> None:
-            nonlocal stopping
-            stopping = True
+            self.stopping = True
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         try:
             self.start()
-            while not stopping:
+            while not self.stopping:
                 self._watch()
                 time.sleep(0.5)
+            return 0
+        except Interrupted:
+            return 0
+        except ChildFailed as failure:
+            print(f"opi dev: {failure}", file=sys.stderr, flush=True)
+            return 1
         finally:
             self.stop()
 
     def start(self) -> None:
-        jwks = ensure_signing_key(self.settings.data_dir, self.settings.realm)
-        regional_jwks = ensure_signing_key(self.settings.data_dir, self.regional_settings.realm)
-        self.broker.start()
-        self.regional_broker.start()
-        self.processes["mailbox"] = self._spawn_mailbox()
-        for name in SERVICES:
-            self.processes[name] = self._spawn(name, jwks)
-        self.processes[REGIONAL] = self._spawn_regional(regional_jwks)
-        for name in self.ports:
-            self._wait_healthy(name)
+        self.region.prepare()
+        entries = {country.country.upper(): country.prepare() for country in self.countries}
+        write_peers_file(self.peers_file, entries)
+        with ThreadPoolExecutor(max_workers=len(self.brokers)) as pool:
+            try:
+                list(pool.map(lambda broker: broker.start(), self.brokers))
+            except TimeoutError as error:
+                raise ChildFailed(f"an embedded broker did not start: {error}") from error
+        # every service of every country starts at once; then all are awaited together
+        self.children.append(self.region.spawn())
+        for country in self.countries:
+            self.children += country.spawn(self.region.broker.bootstrap_servers)
+        wait_healthy(self.children, lambda: self.stopping)
+        # `opi simulate` reads the manifest: it must name this run's services before it starts
+        self._write_manifest()
         if self.simulate is not None:
-            self.processes["simulation"] = self._spawn_simulation(self.simulate)
-        self._write_manifest(jwks)
+            for country in self.countries:
+                self.children.append(country.spawn_simulation(self.simulate.arguments()))
         self._announce()
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        self.broker.stop()
-        self.regional_broker.stop()
+        terminate(self.children)
+        for broker in self.brokers:
+            broker.stop()
         print("opi dev: stopped", flush=True)
 
-    def url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.ports[name]}"
-
-    @property
-    def mailbox_url(self) -> str:
-        return f"http://127.0.0.1:{self.mailbox_port}"
-
-    def _context(self) -> DevContext:
-        return DevContext(
-            country=self.country,
-            data_dir=self.settings.data_dir,
-            mailbox_smtp_port=self.mailbox_smtp_port,
-            mailbox_url=self.mailbox_url,
-            webhook_secret=self.webhook_secret,
-            regional_kafka=self.regional_broker.bootstrap_servers,
-        )
-
-    def _spawn_mailbox(self) -> subprocess.Popen[bytes]:
-        log = open(self.logs / "mailbox.log", "ab")  # noqa: SIM115 - owned by the child process
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "opi.dev_mailbox",
-                "--directory",
-                str(self.settings.data_dir / "mailbox" / self.country),
-                "--smtp-port",
-                str(self.mailbox_smtp_port),
-                "--http-port",
-                str(self.mailbox_port),
-            ],
-            env={**os.environ, "OPI_DEV_WEBHOOK_SECRET": self.webhook_secret},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def _environment(self, name: str, kafka: str, jwks: Path) -> dict[str, str]:
-        return {
-            **os.environ,
-            "OPI_COUNTRY": self.settings.country,
-            "OPI_DATA_DIR": str(self.settings.data_dir),
-            "OPI_HTTP_PORT": str(self.ports[name]),
-            "OPI_KAFKA_BOOTSTRAP_SERVERS": kafka,
-            "OPI_AUTH_JWKS_FILE": str(jwks),
-            # Tansu holds every fetch for the full wait, even when data is there
-            "OPI_KAFKA_FETCH_MAX_WAIT_MS": "10",
-            "OPI_KAFKA_SESSION_TIMEOUT_MS": "2000",
-            "OPI_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
-            "OPI_KAFKA_REBALANCE_TIMEOUT_MS": "5000",
-        }
-
-    def _run(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - owned by the child process
-        return subprocess.Popen(
-            [sys.executable, "-m", "opi", *command],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def _spawn(self, name: str, jwks: Path) -> subprocess.Popen[bytes]:
-        env = {
-            **self._environment(name, self.broker.bootstrap_servers, jwks),
-            **SERVICES[name].dev_environment(self._context()),
-        }
-        return self._run(name, ["serve", name], env)
-
-    def _spawn_regional(self, jwks: Path) -> subprocess.Popen[bytes]:
-        """The regional (RCM) statistics: on a machine of its own in production."""
-        env = self._environment(REGIONAL, self.regional_broker.bootstrap_servers, jwks)
-        env["OPI_REGIONAL_KAFKA_BOOTSTRAP_SERVERS"] = self.regional_broker.bootstrap_servers
-        return self._run(REGIONAL, ["serve", "reporting", "--regional"], env)
-
-    def _spawn_simulation(self, plan: SimulationPlan) -> subprocess.Popen[bytes]:
-        env = {**os.environ, "OPI_DATA_DIR": str(self.settings.data_dir)}
-        return self._run(
-            "simulation", ["simulate", "--country", self.country, *plan.arguments()], env
-        )
-
-    def _wait_healthy(self, name: str, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.processes[name].poll() is not None:
-                raise RuntimeError(f"{name} exited; see {self.logs / (name + '.log')}")
-            try:
-                if httpx.get(f"{self.url(name)}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise TimeoutError(f"{name} not healthy after {timeout}s")
-
     def _watch(self) -> None:
-        for name, process in self.processes.items():
+        for child in self.children:
             # a simulation of limited duration ends on its own; the platform keeps running
-            if process.poll() is not None and name != "simulation":
-                raise RuntimeError(f"{name} stopped; see {self.logs / (name + '.log')}")
+            if child.process.poll() is not None and not child.label.endswith("simulation"):
+                raise ChildFailed(child.failure())
 
-    def _write_manifest(self, jwks: Path) -> None:
-        manifest_path = self.settings.data_dir / "dev.json"
-        manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-        manifest[self.country] = {
-            "broker": self.broker.bootstrap_servers,
-            "services": {name: self.url(name) for name in SERVICES},
-            "dashboard": self.url("reporting"),
-            "jwks": str(jwks),
-            "mailbox": self.mailbox_url,
-            "logs": str(self.logs),
-        }
-        manifest["regional"] = {
-            "broker": self.regional_broker.bootstrap_servers,
-            "reporting": self.url(REGIONAL),
-            "dashboard": self.url(REGIONAL),
-        }
-        manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
-
-    def _token(self, settings: Settings, role: str) -> str:
-        return mint_token(
-            settings.data_dir,
-            settings.realm,
-            issuer=settings.issuer,
-            subject=f"dev-{role}",
-            roles=[role],
-            username=f"dev-{role}",
-            lifetime_seconds=DASHBOARD_TOKEN_SECONDS,
-        )
+    def _write_manifest(self) -> None:
+        path = self.data_dir / "dev.json"
+        manifest = json.loads(path.read_text()) if path.exists() else {}
+        for country in self.countries:
+            manifest[country.country] = country.manifest_entry()
+        manifest["regional"] = self.region.manifest_entry()
+        partial = path.with_suffix(".json.tmp")
+        partial.write_text(json.dumps(manifest, indent=2) + "\n")
+        partial.replace(path)  # readers never see half a manifest
 
     def _announce(self) -> None:
-        print(f"opi dev: country {self.country}, Kafka at {self.broker.bootstrap_servers}")
-        for name in SERVICES:
-            print(f"  {name:<13} {self.url(name)}  (docs: {self.url(name)}/docs)")
-        print(
-            f"  mailbox       {self.mailbox_url}  (what consulates, authorities, shelters "
-            "and supervisors received)"
-        )
-        print(
-            f"  {'regional':<13} {self.url(REGIONAL)}  (RCM statistics; regional Kafka at "
-            f"{self.regional_broker.bootstrap_servers})"
-        )
-        print("Dashboards (the link carries a development token):")
-        print(
-            f"  national  {self.url('reporting')}/#token={self._token(self.settings, 'supervisor')}"
-        )
-        print(
-            f"  regional  {self.url(REGIONAL)}/#token="
-            f"{self._token(self.regional_settings, 'regional-analyst')}"
-        )
-        if self.simulate is not None:
-            print(
-                f"  simulation: {self.simulate.describe()}; log in {self.logs / 'simulation.log'}"
+        lines: list[str] = []
+        for country in self.countries:
+            lines += country.announcement()
+        lines += self.region.announcement()
+        lines.append("Dashboards (the link carries a development token):")
+        for country in self.countries:
+            token = _token(country.settings, "supervisor")
+            lines.append(f"  national {country.country}  {country.url('reporting')}/#token={token}")
+        regional = _token(self.region.settings, "regional-analyst")
+        lines.append(f"  regional     {self.region.url}/#token={regional}")
+        for country in self.countries:
+            if self.simulate is not None:
+                lines.append(
+                    f"  simulation {country.country}: {self.simulate.describe()}; "
+                    f"log in {country.logs / 'simulation.log'}"
+                )
+            lines.append(
+                f"  token:        opi token --country {country.country} --role opi-officer"
             )
-        print(f"  token:        opi token --country {self.country} --role opi-officer")
-        print(f"  manifest:     {self.settings.data_dir / 'dev.json'}; logs in {self.logs}")
-        print("Press Ctrl-C to stop.", flush=True)
+        lines.append(f"  handover peers: {self.peers_file}")
+        lines.append(
+            f"  manifest:     {self.data_dir / 'dev.json'}; logs in {self.data_dir / 'logs'}"
+        )
+        lines.append("Press Ctrl-C to stop.")
+        print("\n".join(lines), flush=True)
+
+
+def _token(settings: Settings, role: str) -> str:
+    return mint_token(
+        settings.data_dir,
+        settings.realm,
+        issuer=settings.issuer,
+        subject=f"dev-{role}",
+        roles=[role],
+        username=f"dev-{role}",
+        lifetime_seconds=DASHBOARD_TOKEN_SECONDS,
+    )

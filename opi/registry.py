@@ -23,6 +23,8 @@ class DevContext:
     mailbox_url: str
     webhook_secret: str
     regional_kafka: str | None = None
+    handover_keys_dir: Path | None = None
+    handover_peers_file: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,19 @@ class ServiceEntry:
     def create_app(self, settings: Settings) -> FastAPI:
         module_name, function = self.factory.split(":")
         return getattr(import_module(module_name), function)(settings)
+
+
+def _intake_dev_environment(context: DevContext) -> dict[str, str]:
+    """Handovers between the countries of `opi dev`: this country's keys, every country's
+    public keys, and the regional Kafka they travel on."""
+    env = {}
+    if context.handover_keys_dir is not None:
+        env["OPI_HANDOVER_KEYS_DIR"] = str(context.handover_keys_dir)
+    if context.handover_peers_file is not None:
+        env["OPI_HANDOVER_PEERS_FILE"] = str(context.handover_peers_file)
+    if context.regional_kafka is not None:
+        env["OPI_REGIONAL_KAFKA_BOOTSTRAP_SERVERS"] = context.regional_kafka
+    return env
 
 
 def _referral_dev_environment(context: DevContext) -> dict[str, str]:
@@ -71,7 +86,7 @@ def _reporting_dev_environment(context: DevContext) -> dict[str, str]:
 SERVICES: Final = {
     entry.name: entry
     for entry in (
-        ServiceEntry("intake", "services.intake.main:create_app", 8001),
+        ServiceEntry("intake", "services.intake.main:create_app", 8001, _intake_dev_environment),
         ServiceEntry(
             "referral", "services.referral.main:create_app", 8002, _referral_dev_environment
         ),
