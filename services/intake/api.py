@@ -10,9 +10,16 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, R
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import service
+from services.intake import handover, service
 from services.intake.presenters import case_out, case_summary, screening_out
-from services.intake.schemas import CaseOut, CasePage, RegistrationIn, ScreeningIn, ScreeningOut
+from services.intake.schemas import (
+    CaseOut,
+    CasePage,
+    ReceptionIn,
+    RegistrationIn,
+    ScreeningIn,
+    ScreeningOut,
+)
 from shared.contracts.codes import CountryCode
 from shared.contracts.enums import Accompaniment, CaseStatus
 from shared.platform.auth import Principal, require_roles
@@ -119,6 +126,39 @@ async def screen_case(
         raise _not_found(case_id) from error
     request.app.state.relay.wake()
     return screening_out(recorded)
+
+
+@router.post(
+    "/cases/{case_id}/reception",
+    response_model=CaseOut,
+    summary="Confirm the reception of a child handed over by another country",
+)
+async def confirm_reception(
+    case_id: UUID,
+    request: Request,
+    session: Session,
+    actor: Reader,
+    reception: ReceptionIn | None = None,
+) -> CaseOut:
+    keys = request.app.state.handover_keys
+    if keys is None:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "handovers are not configured")
+    try:
+        case = await handover.confirm_reception(
+            session,
+            case_id,
+            actor,
+            keys=keys,
+            received_by=reception.received_by if reception else None,
+            now=utc_now(),
+        )
+        await session.commit()
+    except service.CaseNotFound as error:
+        raise _not_found(case_id) from error
+    except handover.NotReceivedByHandover as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    request.app.state.relay.wake()
+    return case_out(case)
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, summary="Read one case")

@@ -3,29 +3,53 @@ AsyncAPI document) and the one it consumes, shelter-assigned, to show OPIs where
 
 from __future__ import annotations
 
-from typing import Annotated
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from faststream import Context
 from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.intake import service
+from services.intake import handover, service
+from shared.contracts.assisted_return import ReturnScheduledV1
 from shared.contracts.catalogue import (
+    CASE_CLOSED_V1,
     CHILD_REGISTERED_V1,
     PLACEMENT_RELEASED_V1,
+    RETURN_SCHEDULED_V1,
     SCREENING_COMPLETED_V1,
     SHELTER_ASSIGNED_V1,
     EventContract,
 )
+from shared.contracts.handover import HandoverAcknowledgedV1, HandoverV1
 from shared.contracts.placement import PlacementReleasedV1
+from shared.contracts.regional import HANDOVERS_TOPIC
+from shared.contracts.regional_catalogue import (
+    HANDOVER_ACKNOWLEDGED_V1,
+    HANDOVER_CONTRACTS,
+    HANDOVER_V1,
+)
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 from shared.platform.dead_letter import PoisonMessage
-from shared.platform.inbox import handle_once
+from shared.platform.handover_crypto import HandoverKeys, HandoverRejected, open_sealed
+from shared.platform.inbox import event_attributes, handle_once
 from shared.platform.messaging import SubscriberOptions
+from shared.platform.outbox import now as utc_now
 
 CONSUMER = "intake"
-PUBLISHED: tuple[EventContract, ...] = (CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1)
+PUBLISHED: tuple[EventContract, ...] = (
+    CHILD_REGISTERED_V1,
+    SCREENING_COMPLETED_V1,
+    CASE_CLOSED_V1,
+)
 CONSUMED: tuple[EventContract, ...] = (SHELTER_ASSIGNED_V1, PLACEMENT_RELEASED_V1)
+# on the national Kafka when handovers are configured; their envelopes on the regional one
+HANDOVER_CONSUMED: tuple[EventContract, ...] = (RETURN_SCHEDULED_V1,)
+REGIONALLY_PUBLISHED: tuple[EventContract, ...] = (HANDOVER_V1,)
+log = logging.getLogger(__name__)
 
 
 def register_subscribers(
@@ -70,3 +94,93 @@ def register_subscribers(
             contract=PLACEMENT_RELEASED_V1,
             apply=apply,
         )
+
+
+@dataclass(frozen=True)
+class HandoverWiring:
+    """What the handover subscribers need: this country's keys, the sending authority, and
+    a way to wake the outbox relay once something was staged."""
+
+    keys: HandoverKeys
+    authority: handover.Authority
+    wake: Callable[[], None]
+
+
+def register_handover_subscribers(
+    national: KafkaBroker,
+    regional: KafkaBroker,
+    sessions: async_sessionmaker[AsyncSession],
+    wiring: HandoverWiring,
+    national_options: SubscriberOptions,
+    regional_options: SubscriberOptions,
+) -> None:
+    country = wiring.keys.country
+
+    @national.subscriber(
+        RETURN_SCHEDULED_V1.topic,
+        **national_options(RETURN_SCHEDULED_V1.topic),
+        title=f"{RETURN_SCHEDULED_V1.topic}:intake",
+        description=f"CloudEvent {RETURN_SCHEDULED_V1.type}: seals and sends the handover",
+    )
+    async def on_return_scheduled(
+        event: ReturnScheduledV1, headers: Annotated[dict, Context("message.headers")]
+    ) -> None:
+        async def apply(session: AsyncSession) -> None:
+            try:
+                await handover.send_handover(
+                    session, event, keys=wiring.keys, authority=wiring.authority, now=utc_now()
+                )
+            except (handover.HandoverProblem, HandoverRejected) as problem:
+                raise PoisonMessage(str(problem)) from problem
+
+        if await handle_once(
+            sessions, consumer=CONSUMER, headers=headers, contract=RETURN_SCHEDULED_V1, apply=apply
+        ):
+            wiring.wake()
+
+    @regional.subscriber(
+        HANDOVERS_TOPIC,
+        **regional_options(HANDOVERS_TOPIC),
+        title=f"{HANDOVERS_TOPIC}:intake",
+        description=(
+            f"CloudEvents {HANDOVER_V1.type} and {HANDOVER_ACKNOWLEDGED_V1.type}, sealed; "
+            "only those whose ce_destination is this country are opened"
+        ),
+    )
+    async def on_handover_record(message: KafkaMessage) -> None:
+        headers = {name.lower(): _text(value) for name, value in (message.headers or {}).items()}
+        destination = headers.get(handover.DESTINATION_HEADER, "").upper()
+        if destination != country:
+            return  # another country's: not ours to open, nor to dead-letter
+        record = message.raw_message
+        position = handover.RecordPosition(partition=record.partition, offset=record.offset)
+        contract = _handover_contract(headers)
+        event_attributes(headers, contract)  # a well-formed CloudEvent, or a dead letter
+        try:
+            if contract is HANDOVER_V1:
+                payload = open_sealed(message.body, keys=wiring.keys, model=HandoverV1)
+                async with sessions() as session, session.begin():
+                    await handover.receive_handover(
+                        session, payload, country=country, position=position, now=utc_now()
+                    )
+            else:
+                ack = open_sealed(message.body, keys=wiring.keys, model=HandoverAcknowledgedV1)
+                async with sessions() as session, session.begin():
+                    await handover.apply_acknowledgement(
+                        session, ack, position=position, now=utc_now()
+                    )
+        except (HandoverRejected, handover.HandoverProblem) as rejected:
+            raise PoisonMessage(str(rejected)) from rejected
+        wiring.wake()
+
+
+def _handover_contract(headers: dict[str, str]) -> EventContract:
+    kind = headers.get("ce_type")
+    for contract in HANDOVER_CONTRACTS:
+        if contract.type == kind:
+            return contract
+    raise PoisonMessage(f"unknown handover type {kind!r}")
+
+
+def _text(value: Any) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -29,6 +30,7 @@ __all__ = [
     "AuditEntry",
     "Case",
     "CaseNationality",
+    "Handover",
     "IdempotencyKey",
     "OutboxMessage",
     "ProcessedEvent",
@@ -73,6 +75,9 @@ class Case(Base):
     )
     screenings: Mapped[list[Screening]] = relationship(
         order_by="Screening.sequence", cascade="all, delete-orphan", lazy="selectin"
+    )
+    handovers: Mapped[list[Handover]] = relationship(
+        order_by="Handover.created_at", cascade="all, delete-orphan", lazy="selectin"
     )
 
     @property
@@ -138,3 +143,28 @@ class IdempotencyKey(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Handover(Base):
+    """A cross-border handover of the case's child: ``sent`` (this country returned the child)
+    or ``received`` (the case was opened from another country's handover). The Kafka position
+    of the record that carried it (received) or its acknowledgement (sent) tells a redelivery,
+    skipped, from a replay, dead-lettered."""
+
+    __tablename__ = "handovers"
+    __table_args__ = (UniqueConstraint("handover_id", "direction"),)
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    handover_id: Mapped[UUID] = mapped_column(Uuid, index=True)
+    direction: Mapped[str] = mapped_column(String(10))
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    counterpart_country: Mapped[str] = mapped_column(String(2))
+    sender_case_reference: Mapped[UUID] = mapped_column(Uuid)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    return_id: Mapped[UUID | None] = mapped_column(Uuid)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    reception_confirmed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    received_by: Mapped[str | None] = mapped_column(String(200))
+    record_partition: Mapped[int | None] = mapped_column(Integer)
+    record_offset: Mapped[int | None] = mapped_column(BigInteger)

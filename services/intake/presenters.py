@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from services.intake.events import child_identity, detection_place
-from services.intake.models import Case, Screening
-from services.intake.schemas import CaseOut, CaseSummary, ChildOut, PlacementOut, ScreeningOut
+from services.intake.models import Case, Handover, Screening
+from services.intake.schemas import (
+    CaseOut,
+    CaseSummary,
+    ChildOut,
+    HandoverOut,
+    PlacementOut,
+    ScreeningOut,
+)
 
 
 def screening_out(screening: Screening) -> ScreeningOut:
@@ -49,4 +56,18 @@ def case_out(case: Case) -> CaseOut:
         sibling_case_ids=case.sibling_case_ids,
         returned_from=case.returned_from,
         screenings=[screening_out(screening) for screening in case.screenings],
+        handovers=[handover_out(handover) for handover in case.handovers],
+    )
+
+
+def handover_out(handover: Handover) -> HandoverOut:
+    return HandoverOut(
+        handover_id=handover.handover_id,
+        direction=handover.direction,
+        country=handover.counterpart_country,
+        sender_case_reference=handover.sender_case_reference,
+        sent_at=handover.sent_at,
+        acknowledged_at=handover.acknowledged_at,
+        reception_confirmed_at=handover.reception_confirmed_at,
+        received_by=handover.received_by,
     )

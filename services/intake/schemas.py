@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
 import pycountry
@@ -166,12 +166,32 @@ class CaseSummary(BaseModel):
     placement: PlacementOut | None
 
 
+class ReceptionIn(Strict):
+    received_by: str | None = Field(
+        None, min_length=1, max_length=200, description="default: the officer confirming"
+    )
+
+
+class HandoverOut(BaseModel):
+    """A cross-border handover of the case: ``sent`` to ``country`` or ``received`` from it."""
+
+    handover_id: UUID
+    direction: Literal["sent", "received"]
+    country: str = Field(description="destination (sent) or sending country (received)")
+    sender_case_reference: UUID = Field(description="the case id in the sending country")
+    sent_at: datetime
+    acknowledged_at: datetime | None = Field(description="sent: reception acknowledged")
+    reception_confirmed_at: datetime | None = Field(description="received: reception confirmed")
+    received_by: str | None
+
+
 class CaseOut(CaseSummary):
     registered_by: str
     family_contacts: list[FamilyContact]
     sibling_case_ids: list[UUID]
     returned_from: str | None
     screenings: list[ScreeningOut]
+    handovers: list[HandoverOut] = Field(default_factory=list)
 
 
 class CasePage(BaseModel):

@@ -148,6 +148,7 @@ def _new_case(
             for index, code in enumerate(dict.fromkeys(child.nationalities))
         ],
         screenings=[],
+        handovers=[],
     )
 
 

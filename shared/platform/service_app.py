@@ -32,6 +32,17 @@ from shared.platform.outbox_relay import OutboxRelay
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class ExtraBroker:
+    """Another Kafka the service both consumes from and publishes to (intake's regional one):
+    started and stopped with the service, pinged by its health check, its topics created."""
+
+    name: str
+    broker: KafkaBroker
+    settings: Settings
+    topics: list[str]
+
+
 @dataclass
 class ServiceRuntime:
     """What a running service holds; built once in ``create_app``."""
@@ -49,6 +60,7 @@ class ServiceRuntime:
     # the Kafka the outbox publishes to when it is not the service's own (the regional one)
     relay_broker: KafkaBroker | None = None
     relay_settings: Settings | None = None
+    extra_brokers: list[ExtraBroker] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -95,12 +107,23 @@ class ServiceRuntime:
         )
         return self.relay
 
+    def add_broker(
+        self, name: str, broker: KafkaBroker, *, broker_settings: Settings, topics: Iterable[str]
+    ) -> ExtraBroker:
+        """Another broker, subscribed to and published through like the service's own (a
+        relay reaches it through publishers declared on it); ``name`` labels its health."""
+        extra = ExtraBroker(name, broker, broker_settings, with_dead_letters(topics))
+        self.extra_brokers.append(extra)
+        return extra
+
     async def ensure_topics(self) -> None:
         if not self.settings.kafka_create_topics:
             return
         await ensure_topics(self.settings, self.topics)
         if self.relay_settings is not None:
             await ensure_topics(self.relay_settings, with_dead_letters(self.publishers))
+        for extra in self.extra_brokers:
+            await ensure_topics(extra.settings, extra.topics)
 
     async def health(self) -> dict[str, Any]:
         checks: dict[str, str] = {}
@@ -114,6 +137,9 @@ class ServiceRuntime:
         if self.relay_broker is not None:
             reachable = await self.relay_broker.ping(timeout=2.0)
             checks["outbox_broker"] = "ok" if reachable else "unavailable"
+        for extra in self.extra_brokers:
+            reachable = await extra.broker.ping(timeout=2.0)
+            checks[f"{extra.name}_broker"] = "ok" if reachable else "unavailable"
         # the outbox keeps requests working through a broker outage, so only the database
         # decides whether this instance can serve
         status = "ok" if checks["database"] == "ok" else "degraded"
@@ -133,6 +159,8 @@ class ServiceRuntime:
             await self.broker.start()
             if self.relay_broker is not None:
                 await self.relay_broker.start()
+            for extra in self.extra_brokers:
+                await extra.broker.start()
             if self.relay is not None:
                 self.tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
             try:
@@ -150,6 +178,8 @@ class ServiceRuntime:
         await self.broker.stop()
         if self.relay_broker is not None:
             await self.relay_broker.stop()
+        for extra in self.extra_brokers:
+            await extra.broker.stop()
         verifier = getattr(app.state, "token_verifier", None)
         if verifier is not None:
             await verifier.aclose()
