@@ -81,6 +81,7 @@ class Projector:
         fresh = await _first_deliveries(session, events)
         if not fresh:
             return 0
+        await _lock_rows(session, fresh)
         rows = await _load(session, fresh)
         for event in fresh:
             self._merge(rows, event)
@@ -178,6 +179,21 @@ async def _first_deliveries(session: AsyncSession, events: Sequence[Incoming]) -
     )
     inserted = {tuple(row) for row in await session.execute(statement)}
     return [event for event in unique if event.key in inserted]
+
+
+async def _lock_rows(session: AsyncSession, events: Sequence[Incoming]) -> None:
+    """On PostgreSQL the subscribers of different topics apply events of one case at the
+    same time: each would merge into its own copy of the row and the later commit would
+    undo the other's derived figures. A transaction lock per case and shelter (taken in one
+    order, so never a deadlock) makes them take turns. SQLite has one writer anyway."""
+    if dialect_name(session) != "postgresql":
+        return
+    payloads: list[Any] = [event.payload for event in events]
+    keys = sorted(
+        {str(p.case_id) for p in payloads} | {str(i) for i in _ids(payloads, "shelter_id")}
+    )
+    for key in keys:
+        await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
 
 
 async def _load(session: AsyncSession, events: Sequence[Incoming]) -> _Rows:
