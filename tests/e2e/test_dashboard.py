@@ -22,6 +22,7 @@ from tests.dashboard_helpers import (
 )
 from tests.kafka_helpers import produce_events
 from tests.regional_fixtures import dataset, rendered
+from tests.unit.test_regional_handovers import handovers_dataset
 
 START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 TITLES = {
@@ -257,6 +258,7 @@ async def test_regional_dashboard(kafka, make_settings, token_for, tmp_path: Pat
     ):
         assert (await http.get("/dashboard/config")).json() == {"mode": "regional", "k": 10}
         await produce_events(kafka.bootstrap_servers, [rendered(f) for f in dataset()])
+        await produce_events(kafka.bootstrap_servers, handovers_dataset())
         indicators = await _settled(
             http,
             "/regional/stats/indicators",
@@ -265,6 +267,9 @@ async def test_regional_dashboard(kafka, make_settings, token_for, tmp_path: Pat
         by_month = (
             await http.get("/regional/stats/registrations?group_by=country&period=month")
         ).json()
+        handovers = await _settled(
+            http, "/regional/stats/handovers", lambda b: b["sent"]["grand_total"] == 27
+        )
 
         async with watched_page(browser, locale="en-GB") as watched:
             page = watched.page
@@ -302,6 +307,20 @@ async def test_regional_dashboard(kafka, make_settings, token_for, tmp_path: Pat
             }
             drawn = sum(sum(d["suppressed"]) for d in chart["datasets"] if d["key"] != "total")
             assert drawn == len(suppressed_cells)
+
+            # cross-border handovers per pair: suppressed cells marked, never shown as 0
+            sent = handovers["sent"]
+            sent_nulls = sum(
+                line["handovers"] is None
+                for line in sent["cells"] + sent["row_totals"] + sent["column_totals"]
+            ) + (sent["grand_total"] is None)
+            assert sent_nulls > 0
+            assert await page.locator("#table-r-handovers-sent .suppressed").count() == sent_nulls
+            bars = await watched.chart("regionalHandovers")
+            assert [d["key"] for d in bars["datasets"]] == ["sent", "received"]
+            for dataset_ in bars["datasets"]:
+                for value, suppressed in zip(dataset_["data"], dataset_["suppressed"], strict=True):
+                    assert suppressed == (value is None)
 
             # whole months only: a month range gives that range's (protected) figures
             assert not await page.locator("#f-period").is_visible()

@@ -14,12 +14,19 @@ from services.reporting.regional.dimensions import PERIOD, Period, parse_group_b
 from services.reporting.regional.protection import (
     CASES,
     EVENTS,
+    HANDOVERS,
     delays_json,
     indicator_json,
+    reception_delays_json,
     table_csv,
     table_json,
 )
-from services.reporting.regional.schemas import ChangesOut, IndicatorsOut, RegistrationsOut
+from services.reporting.regional.schemas import (
+    ChangesOut,
+    HandoversOut,
+    IndicatorsOut,
+    RegistrationsOut,
+)
 from shared.contracts.regional import RegionalEventType
 from shared.platform.auth import require_roles
 from shared.platform.http_deps import Session, unprocessable
@@ -109,6 +116,30 @@ async def indicators(
         ),
         "days_to_consular_notification": delays_json(
             await queries.days_to_consular_notification(session, dates), k
+        ),
+    }
+
+
+@router.get(
+    "/stats/handovers",
+    response_model=HandoversOut,
+    summary="Cross-border handovers sent and received per pair of countries, protected",
+)
+async def handovers(
+    request: Request, session: Session, start: From = None, end: To = None
+) -> dict[str, Any]:
+    dates, k = _dates(start, end), _k(request)
+    dimensions = queries.HANDOVER_DIMENSIONS
+    sent = await queries.handover_counts(session, dates, received=False)
+    received = await queries.handover_counts(session, dates, received=True)
+    return {
+        "k": k,
+        "from": dates.start,
+        "to": dates.end,
+        "sent": table_json(sent, dimensions, k, HANDOVERS),
+        "received": table_json(received, dimensions, k, HANDOVERS),
+        "days_to_reception": reception_delays_json(
+            await queries.days_to_reception(session, dates), k
         ),
     }
 

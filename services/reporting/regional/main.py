@@ -66,7 +66,7 @@ def create_runtime(settings: Settings) -> ServiceRuntime:
         SERVICE,
         settings,
         migrations_dir=Path(__file__).parent / "migrations",
-        topics=[c.topic for c in (*handlers.PUBLISHED, *handlers.CONSUMED)],
+        topics=list(dict.fromkeys(c.topic for c in (*handlers.PUBLISHED, *handlers.CONSUMED))),
         description=DESCRIPTION,
     )
     runtime.attach_relay(_publishers(runtime))

@@ -1,5 +1,6 @@
 """Tables of the regional reporting service: every anonymised case event received, one row
-per case merged from them, and the counters of the projection and of the statistics feed."""
+per case merged from them, one row per cross-border handover seen on the regional Kafka, and
+the counters of the projection and of the statistics feed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from shared.platform.db import Base, UtcDateTime
 from shared.platform.inbox import ProcessedEvent
 from shared.platform.outbox import OutboxMessage
 
-__all__ = ["Counter", "OutboxMessage", "ProcessedEvent", "RegionalCase", "RegionalCaseEvent"]
+__all__ = [
+    "Counter",
+    "OutboxMessage",
+    "ProcessedEvent",
+    "RegionalCase",
+    "RegionalCaseEvent",
+    "RegionalHandover",
+]
 
 PROJECTION_VERSION = "projection_version"
 STATISTICS_VERSION = "statistics_published_version"
@@ -66,6 +74,21 @@ class RegionalCase(Base):
     outcome: Mapped[str | None] = mapped_column(String(30))
     international_protection_need: Mapped[bool | None] = mapped_column(Boolean)
     trafficking_suspected: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class RegionalHandover(Base):
+    """A cross-border handover as the region sees it without opening its sealed body: the
+    two countries and the day of each side (from the CloudEvent headers). A row is made by
+    whichever record comes first, the handover or its acknowledgement; of several records of
+    one side, the earliest day is kept, so a repeat counts once."""
+
+    __tablename__ = "regional_handovers"
+
+    handover_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sender: Mapped[str] = mapped_column(String(2))
+    destination: Mapped[str] = mapped_column(String(2))
+    sent_on: Mapped[date | None] = mapped_column(Date, index=True)
+    received_on: Mapped[date | None] = mapped_column(Date, index=True)
 
 
 class Counter(Base):

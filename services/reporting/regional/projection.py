@@ -16,6 +16,7 @@ from services.reporting.regional.models import (
     Counter,
     RegionalCase,
     RegionalCaseEvent,
+    RegionalHandover,
 )
 from shared.contracts.regional import CaseEventRecordV1, RegionalEventType
 from shared.platform.db import insert_if_absent
@@ -86,9 +87,7 @@ async def apply_record(
         for name, value in row.items():
             setattr(kept, name, value)
     await _recompute_case(session, record.country, record.case_key)
-    await session.execute(
-        update(Counter).where(Counter.name == PROJECTION_VERSION).values(value=Counter.value + 1)
-    )
+    await _bump_version(session)
     return True
 
 
@@ -110,3 +109,50 @@ async def _recompute_case(session: AsyncSession, country: str, case_key: str) ->
 async def current_version(session: AsyncSession) -> int:
     value = await session.scalar(select(Counter.value).where(Counter.name == PROJECTION_VERSION))
     return value or 0
+
+
+async def apply_handover(
+    session: AsyncSession,
+    *,
+    handover_id: str,
+    sender: str,
+    destination: str,
+    sent_on: date | None = None,
+    received_on: date | None = None,
+) -> bool:
+    """Note one side of a handover: ``sent_on`` from the handover record, ``received_on``
+    from its acknowledgement, whichever comes first. The earliest day of each side is kept,
+    so a repeat changes nothing; False if nothing changed."""
+    row = {
+        "handover_id": handover_id,
+        "sender": sender,
+        "destination": destination,
+        "sent_on": sent_on,
+        "received_on": received_on,
+    }
+    if not await insert_if_absent(session, RegionalHandover, row, ["handover_id"]):
+        kept = await session.get(RegionalHandover, handover_id)
+        if kept is None:  # pragma: no cover - the insert just found it
+            return False
+        changed = False
+        if sent_on is not None:
+            # the handover record itself says who sent it to whom
+            if (kept.sender, kept.destination) != (sender, destination):
+                kept.sender, kept.destination = sender, destination
+                changed = True
+            if kept.sent_on is None or sent_on < kept.sent_on:
+                kept.sent_on = sent_on
+                changed = True
+        if received_on is not None and (kept.received_on is None or received_on < kept.received_on):
+            kept.received_on = received_on
+            changed = True
+        if not changed:
+            return False
+    await _bump_version(session)
+    return True
+
+
+async def _bump_version(session: AsyncSession) -> None:
+    await session.execute(
+        update(Counter).where(Counter.name == PROJECTION_VERSION).values(value=Counter.value + 1)
+    )

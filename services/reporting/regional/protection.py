@@ -16,12 +16,17 @@ from shared.contracts.regional import StatisticsCell
 
 EVENTS = "events"
 CASES = "cases"
+HANDOVERS = "handovers"
 
 
 def measure_note(measure: str, k: int) -> str:
     what = {
         EVENTS: "anonymised case events of this type (a child can be counted twice)",
         CASES: "distinct cases (pseudonymous case keys) registered in the period",
+        HANDOVERS: (
+            "cross-border handovers from sender to destination (sent: by the day sent; "
+            "received: by the day the destination acknowledged reception)"
+        ),
     }[measure]
     return f"{measure}: {what}; null: suppressed by small-cell protection (k={k})"
 
@@ -81,13 +86,35 @@ def delays_json(delays: dict[str, list[int]], k: int) -> list[dict[str, Any]]:
     lines = []
     for (country,), cases in table.cells.items():
         shown = cases is not None and cases >= k
-        days = sorted(delays[country])
+        median, p90 = _median_and_p90(delays[country]) if shown else (None, None)
+        lines.append({"country": country, "cases": cases, "median_days": median, "p90_days": p90})
+    return lines
+
+
+def _median_and_p90(days: list[int]) -> tuple[float, float]:
+    ordered = sorted(days)
+    return float(statistics.median(ordered)), float(ordered[math.ceil(0.9 * len(ordered)) - 1])
+
+
+def reception_delays_json(delays: dict[tuple[str, str], list[int]], k: int) -> list[dict[str, Any]]:
+    """Per pair of countries, the handovers sent and acknowledged (protected, as a sender x
+    destination table) with the median and 90th percentile of the days to reception, shown
+    only where that number is shown and at least k."""
+    table = protected(
+        {pair: len(days) for pair, days in delays.items()}, ("sender", "destination"), k
+    )
+    lines = []
+    for (sender, destination), days in sorted(delays.items()):
+        handovers = table.cells.get((sender, destination))
+        shown = handovers is not None and handovers >= k
+        median, p90 = _median_and_p90(days) if shown else (None, None)
         lines.append(
             {
-                "country": country,
-                "cases": cases,
-                "median_days": float(statistics.median(days)) if shown else None,
-                "p90_days": float(days[math.ceil(0.9 * len(days)) - 1]) if shown else None,
+                "sender": sender,
+                "destination": destination,
+                "handovers": handovers,
+                "median_days": median,
+                "p90_days": p90,
             }
         )
     return lines

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.reporting.regional.dimensions import PERIOD, UNKNOWN, Period, bucket
-from services.reporting.regional.models import RegionalCase, RegionalCaseEvent
+from services.reporting.regional.models import RegionalCase, RegionalCaseEvent, RegionalHandover
 
 Counts = dict[tuple[str, ...], int]
 ATTRIBUTE_COLUMNS = {
@@ -131,4 +131,44 @@ async def days_to_consular_notification(
     delays: dict[str, list[int]] = {country: [] for country in await countries(session)}
     for country, registered_on, notified_on in await session.execute(statement):
         delays[country].append((notified_on - registered_on).days)
+    return delays
+
+
+HANDOVER_DIMENSIONS = ("sender", "destination")
+Pair = tuple[str, str]
+
+
+async def handover_pairs(session: AsyncSession) -> list[Pair]:
+    """Every (sender, destination) pair the region has seen a handover between."""
+    statement = select(RegionalHandover.sender, RegionalHandover.destination).distinct()
+    return sorted((sender, destination) for sender, destination in await session.execute(statement))
+
+
+async def handover_counts(session: AsyncSession, dates: DateRange, *, received: bool) -> Counts:
+    """Handovers sent (``received=False``: by the day of the handover record) or received
+    (by the day of its acknowledgement) within ``dates``, by sender and destination."""
+    day = RegionalHandover.received_on if received else RegionalHandover.sent_on
+    statement = (
+        select(RegionalHandover.sender, RegionalHandover.destination, func.count())
+        .where(dates.of(day))
+        .group_by(RegionalHandover.sender, RegionalHandover.destination)
+    )
+    counts = {
+        (sender, destination): n for sender, destination, n in await session.execute(statement)
+    }
+    return dict(sorted(counts.items()))
+
+
+async def days_to_reception(session: AsyncSession, dates: DateRange) -> dict[Pair, list[int]]:
+    """Per pair, the days from the sending of each handover sent within ``dates`` to the
+    acknowledgement of its reception, for those acknowledged."""
+    statement = select(
+        RegionalHandover.sender,
+        RegionalHandover.destination,
+        RegionalHandover.sent_on,
+        RegionalHandover.received_on,
+    ).where(dates.of(RegionalHandover.sent_on), RegionalHandover.received_on.is_not(None))
+    delays: dict[Pair, list[int]] = {pair: [] for pair in await handover_pairs(session)}
+    for sender, destination, sent_on, received_on in await session.execute(statement):
+        delays[sender, destination].append(max((received_on - sent_on).days, 0))
     return delays

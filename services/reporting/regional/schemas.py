@@ -68,5 +68,28 @@ class IndicatorsOut(BaseModel):
     days_to_consular_notification: list[ConsularDelay]
 
 
+class ReceptionDelay(BaseModel):
+    sender: str
+    destination: str
+    handovers: int | None = Field(
+        description="handovers sent in the period whose reception was acknowledged"
+    )
+    median_days: float | None = Field(description="shown only when handovers is shown and >= k")
+    p90_days: float | None = Field(description="nearest-rank 90th percentile, as median_days")
+
+
+class HandoversOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    k: int
+    from_: date | None = Field(alias="from")
+    to: date | None
+    sent: ProtectedTableOut = Field(description="handovers sent in the period, by pair")
+    received: ProtectedTableOut = Field(
+        description="handovers whose reception was acknowledged in the period, by pair"
+    )
+    days_to_reception: list[ReceptionDelay]
+
+
 class ChangesOut(BaseModel):
     version: int = Field(description="the projection version; it grows with every event applied")

@@ -13,7 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.reporting.regional import queries
 from services.reporting.regional.dimensions import PERIOD, Period
-from services.reporting.regional.models import STATISTICS_VERSION, Counter, RegionalCaseEvent
+from services.reporting.regional.models import (
+    STATISTICS_VERSION,
+    Counter,
+    RegionalCaseEvent,
+    RegionalHandover,
+)
 from services.reporting.regional.projection import current_version
 from services.reporting.regional.protection import protected, statistics_cells
 from shared.contracts.envelope import render
@@ -31,12 +36,14 @@ REGISTRATION_TABLES: dict[str, tuple[str, ...]] = {
 }
 OUTCOMES_TABLE = "outcomes_by_country"
 OUTCOME_DIMENSIONS = ("country", "outcome")
+HANDOVER_TABLES = {"handovers_sent_by_pair": False, "handovers_received_by_pair": True}
 
 
 async def build_statistics(
     session: AsyncSession, *, k: int, now: datetime
 ) -> list[StatisticsPublishedV1]:
-    """Every standard table over all registrations the region has received."""
+    """Every standard table over all registrations (and all handovers) the region has
+    received."""
     registered = RegionalCaseEvent.event_type == RegionalEventType.REGISTERED.value
     first, last = (
         await session.execute(
@@ -60,11 +67,21 @@ async def build_statistics(
         for name, dims in REGISTRATION_TABLES.items()
     }
     tables[OUTCOMES_TABLE] = (OUTCOME_DIMENSIONS, await queries.outcome_counts(session, everything))
+    periods = dict.fromkeys(tables, (first, last))
+    # the handover tables join the feed once the region has seen a handover
+    seen_handovers = await session.scalar(select(func.count()).select_from(RegionalHandover))
+    for name, received in HANDOVER_TABLES.items() if seen_handovers else ():
+        day = RegionalHandover.received_on if received else RegionalHandover.sent_on
+        periods[name] = (await session.execute(select(func.min(day), func.max(day)))).one()
+        tables[name] = (
+            queries.HANDOVER_DIMENSIONS,
+            await queries.handover_counts(session, everything, received=received),
+        )
     return [
         StatisticsPublishedV1(
             table=name,
-            period_from=first,
-            period_to=last,
+            period_from=periods[name][0],
+            period_to=periods[name][1],
             dimensions=list(dims),
             k=k,
             generated_at=now,

@@ -75,6 +75,9 @@ const es = {
   "unit.children.help": "Cuenta menores distintos: cada menor cuenta una sola vez.",
   "unit.alerts.help": "Cuenta alertas abiertas (una por caso y tipo).",
   "unit.places.help": "Cuenta plazas de albergue.",
+  "unit.handovers": "entregas",
+  "unit.handovers.help":
+    "Cuenta entregas transfronterizas de un país a otro; el contenido sellado de cada entrega no es legible por la región.",
 
   "kpi.registrations": "Registros",
   "kpi.registrations.sub": "{children} menores distintos",
@@ -145,6 +148,9 @@ const es = {
   "col.cases": "Casos",
   "col.medianDays": "Mediana (días)",
   "col.p90Days": "Percentil 90 (días)",
+  "col.sender": "País que entrega",
+  "col.destination": "País de destino",
+  "col.handovers": "Entregas",
   "col.outcome": "Resultado",
   "col.kind": "Tipo",
 
@@ -203,6 +209,11 @@ const es = {
   "r.chart.consular": "Días hasta la notificación consular",
   "r.chart.consular.median": "Mediana (días)",
   "r.chart.consular.p90": "Percentil 90 (días)",
+  "r.chart.handovers": "Entregas transfronterizas enviadas y recibidas por par de países",
+  "r.chart.handoverDays": "Días desde la entrega hasta la recepción, por par de países",
+  "r.handovers.sent": "Enviadas",
+  "r.handovers.received": "Recepción confirmada",
+  "r.handovers.pair": "{sender} → {destination}",
 
   "footer.counts":
     "Los registros cuentan eventos (un menor registrado dos veces cuenta dos veces); las cifras marcadas «menores distintos» cuentan a cada menor una sola vez.",
@@ -281,6 +292,9 @@ const en = {
   "unit.children.help": "Counts distinct children: each child counts once.",
   "unit.alerts.help": "Counts open alerts (one per case and kind).",
   "unit.places.help": "Counts shelter places.",
+  "unit.handovers": "handovers",
+  "unit.handovers.help":
+    "Counts cross-border handovers from one country to another; the sealed content of a handover is not readable by the region.",
 
   "kpi.registrations": "Registrations",
   "kpi.registrations.sub": "{children} distinct children",
@@ -350,6 +364,9 @@ const en = {
   "col.cases": "Cases",
   "col.medianDays": "Median (days)",
   "col.p90Days": "90th percentile (days)",
+  "col.sender": "Sending country",
+  "col.destination": "Destination country",
+  "col.handovers": "Handovers",
   "col.outcome": "Outcome",
   "col.kind": "Kind",
 
@@ -406,6 +423,11 @@ const en = {
   "r.chart.consular": "Days to consular notification",
   "r.chart.consular.median": "Median (days)",
   "r.chart.consular.p90": "90th percentile (days)",
+  "r.chart.handovers": "Cross-border handovers sent and received per pair of countries",
+  "r.chart.handoverDays": "Days from handover to reception, per pair of countries",
+  "r.handovers.sent": "Sent",
+  "r.handovers.received": "Reception acknowledged",
+  "r.handovers.pair": "{sender} → {destination}",
 
   "footer.counts":
     "Registrations count events (a child registered twice counts twice); figures marked “distinct children” count each child once.",
@@ -485,6 +507,9 @@ const fr = {
   "unit.children.help": "Compte des enfants distincts : chaque enfant compte une seule fois.",
   "unit.alerts.help": "Compte les alertes ouvertes (une par dossier et par type).",
   "unit.places.help": "Compte des places d’hébergement.",
+  "unit.handovers": "remises",
+  "unit.handovers.help":
+    "Compte les remises transfrontalières d’un pays à un autre ; le contenu scellé d’une remise n’est pas lisible par la région.",
 
   "kpi.registrations": "Enregistrements",
   "kpi.registrations.sub": "{children} enfants distincts",
@@ -555,6 +580,9 @@ const fr = {
   "col.cases": "Dossiers",
   "col.medianDays": "Médiane (jours)",
   "col.p90Days": "90e centile (jours)",
+  "col.sender": "Pays remettant",
+  "col.destination": "Pays de destination",
+  "col.handovers": "Remises",
   "col.outcome": "Issue",
   "col.kind": "Type",
 
@@ -612,6 +640,11 @@ const fr = {
   "r.chart.consular": "Jours avant la notification consulaire",
   "r.chart.consular.median": "Médiane (jours)",
   "r.chart.consular.p90": "90e centile (jours)",
+  "r.chart.handovers": "Remises transfrontalières envoyées et reçues par paire de pays",
+  "r.chart.handoverDays": "Jours entre la remise et la réception, par paire de pays",
+  "r.handovers.sent": "Envoyées",
+  "r.handovers.received": "Réception confirmée",
+  "r.handovers.pair": "{sender} → {destination}",
 
   "footer.counts":
     "Les enregistrements comptent des événements (un enfant enregistré deux fois compte deux fois) ; les chiffres marqués « enfants distincts » comptent chaque enfant une fois.",

@@ -19,6 +19,7 @@ import {
 import {
   accompanimentLabel,
   ageLabel,
+  applyTranslations,
   countryName,
   formatDecimal,
   formatNumber,
@@ -54,6 +55,8 @@ function valueLabel(dimension, value, granularity) {
       return periodLabel(value, granularity);
     case "country":
     case "nationality":
+    case "sender":
+    case "destination":
       return countryName(value);
     case "sex":
       return sexLabel(value);
@@ -77,6 +80,8 @@ function columnLabel(dimension) {
     age_group: "col.ageGroup",
     accompaniment: "col.accompaniment",
     outcome: "col.outcome",
+    sender: "col.sender",
+    destination: "col.destination",
   };
   return t(keys[dimension] || "col.category");
 }
@@ -109,10 +114,10 @@ function marginValue(table, entries, dimension, value) {
   return entry ? entry[measureOf(table)] : 0;
 }
 
-/** What a table counts, and the key of its numbers: "events" or "cases". */
+/** What a table counts, and the key of its numbers: "events", "cases" or "handovers". */
 function measureOf(table) {
   const named = String(table.measure || "").split(":")[0].trim();
-  if (named === "events" || named === "cases") return named;
+  if (named === "events" || named === "cases" || named === "handovers") return named;
   const cell = (table.cells || [])[0];
   return cell && "cases" in cell ? "cases" : "events";
 }
@@ -178,7 +183,62 @@ export function createRegionalPage(config) {
     return countryColors.get(code);
   }
 
-  async function init() {}
+  /** The cross-border handovers cards, built here so the page's HTML stays as it is. */
+  function buildHandoverCards() {
+    const grid = document.querySelector("#regional .grid");
+    if (!grid || $("card-r-handovers")) return;
+    const card = (id, titleKey, { wide = false, unit = "handovers", canvas, tables }) => {
+      const section = document.createElement("section");
+      section.className = wide ? "card card-wide" : "card";
+      section.id = id;
+      section.setAttribute("aria-labelledby", `t-${id}`);
+      const head = document.createElement("header");
+      head.className = "card-head";
+      const title = document.createElement("h2");
+      title.id = `t-${id}`;
+      title.dataset.i18n = titleKey;
+      const badge = document.createElement("span");
+      badge.className = "unit";
+      badge.dataset.unitFixed = unit;
+      head.append(title, badge);
+      const box = document.createElement("div");
+      box.className = "chart chart-short";
+      const chart = document.createElement("canvas");
+      chart.id = canvas;
+      chart.setAttribute("role", "img");
+      chart.setAttribute("aria-labelledby", `t-${id}`);
+      box.append(chart);
+      const empty = document.createElement("p");
+      empty.className = "empty-note";
+      empty.dataset.i18n = "chart.noData";
+      section.append(head, box, empty);
+      for (const tableId of tables) {
+        const holder = document.createElement("div");
+        holder.className = "table-box-open";
+        holder.id = tableId;
+        section.append(holder);
+      }
+      return section;
+    };
+    const counts = card("card-r-handovers", "r.chart.handovers", {
+      wide: true,
+      canvas: "chart-r-handovers",
+      tables: ["table-r-handovers-sent", "table-r-handovers-received"],
+    });
+    counts.classList.add("handovers");
+    const days = card("card-r-handover-days", "r.chart.handoverDays", {
+      wide: true,
+      canvas: "chart-r-handover-days",
+      tables: ["table-r-handover-days"],
+    });
+    grid.append(counts, days);
+    applyTranslations(counts);
+    applyTranslations(days);
+  }
+
+  async function init() {
+    buildHandoverCards();
+  }
 
   async function load(filters, signal) {
     const scope = { from: filters.from, to: filters.to };
@@ -188,14 +248,16 @@ export function createRegionalPage(config) {
         { group_by: groupBy, event_type: "registered", ...scope, ...extra },
         { signal },
       );
-    const [indicators, overTime, nationality, sexAge, accompaniment] = await Promise.all([
-      getJson("/regional/stats/indicators", scope, { signal }),
-      registrations("country", { period: filters.period }),
-      registrations("nationality"),
-      registrations("sex,age_group"),
-      registrations("accompaniment"),
-    ]);
-    return { indicators, overTime, nationality, sexAge, accompaniment };
+    const [indicators, overTime, nationality, sexAge, accompaniment, handovers] =
+      await Promise.all([
+        getJson("/regional/stats/indicators", scope, { signal }),
+        registrations("country", { period: filters.period }),
+        registrations("nationality"),
+        registrations("sex,age_group"),
+        registrations("accompaniment"),
+        getJson("/regional/stats/handovers", scope, { signal }),
+      ]);
+    return { indicators, overTime, nationality, sexAge, accompaniment, handovers };
   }
 
   // ------------------------------------------------------------------ legend and tiles
@@ -514,6 +576,137 @@ export function createRegionalPage(config) {
     });
   }
 
+  // ------------------------------------------------------------------ handovers
+
+  const pairLabel = (sender, destination) =>
+    t("r.handovers.pair", { sender: countryName(sender), destination: countryName(destination) });
+
+  /** Pairs with something to show: a count, or a suppressed one (never an all-zero pair). */
+  function handoverPairs(...tables) {
+    const pairs = new Map();
+    for (const table of tables) {
+      for (const cell of table.cells || []) {
+        if (cell.handovers === 0) continue;
+        pairs.set(`${cell.sender}>${cell.destination}`, [cell.sender, cell.destination]);
+      }
+    }
+    return [...pairs.values()].sort(
+      ([s1, d1], [s2, d2]) =>
+        countryName(s1).localeCompare(countryName(s2)) ||
+        countryName(d1).localeCompare(countryName(d2)),
+    );
+  }
+
+  function renderHandovers(data) {
+    if (!$("card-r-handovers")) return;
+    const { sent, received } = data.handovers;
+    const pairs = handoverPairs(sent, received);
+    const chart = regionalBars("regionalHandovers", "chart-r-handovers", {});
+    const series = (table) =>
+      pairs.map(([sender, destination]) => cellValue(table, { sender, destination }));
+    setChartData(
+      chart,
+      pairs.map(([sender, destination]) => pairLabel(sender, destination)),
+      [
+        {
+          key: "sent",
+          label: t("r.handovers.sent"),
+          ...suppressedSeries(series(sent)),
+          backgroundColor: "#1d5f8a",
+          markColor: "#1d5f8a",
+          borderRadius: 2,
+          maxBarThickness: 40,
+        },
+        {
+          key: "received",
+          label: t("r.handovers.received"),
+          ...suppressedSeries(series(received)),
+          backgroundColor: "#2f8f6b",
+          markColor: "#2f8f6b",
+          borderRadius: 2,
+          maxBarThickness: 40,
+        },
+      ],
+    );
+    markEmpty($("card-r-handovers"), pairs.length === 0);
+    for (const [table, id, key] of [
+      [sent, "table-r-handovers-sent", "r.handovers.sent"],
+      [received, "table-r-handovers-received", "r.handovers.received"],
+    ]) {
+      if ((table.cells || []).length === 0) {
+        $(id).replaceChildren();
+      } else {
+        renderRegionalTable($(id), table, {
+          caption: `${t("r.chart.handovers")} — ${t(key)}`,
+        });
+      }
+    }
+    renderHandoverDays(data);
+  }
+
+  function renderHandoverDays(data) {
+    const rows = [...(data.handovers.days_to_reception || [])].sort(
+      (a, b) =>
+        countryName(a.sender).localeCompare(countryName(b.sender)) ||
+        countryName(a.destination).localeCompare(countryName(b.destination)),
+    );
+    // A missing median is suppressed unless no handover of the pair was acknowledged.
+    const days = (row, field) =>
+      row[field] === null || row[field] === undefined
+        ? row.handovers === 0
+          ? 0
+          : null
+        : row[field];
+    const chart = regionalBars("regionalHandoverDays", "chart-r-handover-days", {
+      horizontal: true,
+    });
+    chart.options.plugins.tooltip.callbacks = suppressedTooltip(formatDecimal);
+    setChartData(
+      chart,
+      rows.map((row) => pairLabel(row.sender, row.destination)),
+      [
+        {
+          key: "median",
+          label: t("r.chart.consular.median"),
+          ...suppressedSeries(rows.map((row) => days(row, "median_days"))),
+          backgroundColor: "#1d5f8a",
+          markColor: "#1d5f8a",
+          borderRadius: 2,
+          maxBarThickness: 16,
+        },
+        {
+          key: "p90",
+          label: t("r.chart.consular.p90"),
+          ...suppressedSeries(rows.map((row) => days(row, "p90_days"))),
+          backgroundColor: "#d9822b",
+          markColor: "#d9822b",
+          borderRadius: 2,
+          maxBarThickness: 16,
+        },
+      ],
+    );
+    markEmpty($("card-r-handover-days"), rows.length === 0);
+    const noHandover = (row, field) => (row.handovers === 0 ? "—" : days(row, field));
+    renderTable($("table-r-handover-days"), {
+      caption: t("r.chart.handoverDays"),
+      nullIsSuppressed: true,
+      columns: [
+        { label: t("col.sender") },
+        { label: t("col.destination") },
+        { label: t("col.handovers"), numeric: true },
+        { label: t("col.medianDays"), numeric: true },
+        { label: t("col.p90Days"), numeric: true },
+      ],
+      rows: rows.map((row) => [
+        countryName(row.sender),
+        countryName(row.destination),
+        row.handovers,
+        noHandover(row, "median_days"),
+        noHandover(row, "p90_days"),
+      ]),
+    });
+  }
+
   function render(data, filters) {
     renderLegend(data);
     renderKpis(data);
@@ -549,6 +742,7 @@ export function createRegionalPage(config) {
     renderIndicators(data);
     renderOutcomes(data);
     renderConsular(data);
+    renderHandovers(data);
   }
 
   return {
