@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, R
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import handover, service
+from services.intake import handover, handover_reception, service
 from services.intake.presenters import case_out, case_summary, screening_out
 from services.intake.schemas import (
     CaseOut,
@@ -144,7 +144,7 @@ async def confirm_reception(
     if keys is None:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "handovers are not configured")
     try:
-        case = await handover.confirm_reception(
+        case = await handover_reception.confirm_reception(
             session,
             case_id,
             actor,

@@ -13,7 +13,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.intake import handover, service
+from services.intake import handover, handover_reception, service
 from shared.contracts.assisted_return import ReturnScheduledV1
 from shared.contracts.catalogue import (
     CASE_CLOSED_V1,
@@ -160,13 +160,13 @@ def register_handover_subscribers(
             if contract is HANDOVER_V1:
                 payload = open_sealed(message.body, keys=wiring.keys, model=HandoverV1)
                 async with sessions() as session, session.begin():
-                    await handover.receive_handover(
+                    await handover_reception.receive_handover(
                         session, payload, country=country, position=position, now=utc_now()
                     )
             else:
                 ack = open_sealed(message.body, keys=wiring.keys, model=HandoverAcknowledgedV1)
                 async with sessions() as session, session.begin():
-                    await handover.apply_acknowledgement(
+                    await handover_reception.apply_acknowledgement(
                         session, ack, position=position, now=utc_now()
                     )
         except (HandoverRejected, handover.HandoverProblem) as rejected:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.intake import handover as handovers
+from services.intake import handover_reception as reception
 from services.intake.main import handover_keys
 from services.intake.models import Base, Case, CaseNationality, OutboxMessage, Screening
 from shared.contracts.assisted_return import ReturnScheduledV1
@@ -146,18 +147,18 @@ async def test_a_redelivered_record_is_skipped_and_a_replayed_one_refused(
     payload = handover()
     first = handovers.RecordPosition(partition=1, offset=7)
     async with sessions() as session, session.begin():
-        case = await handovers.receive_handover(
+        case = await reception.receive_handover(
             session, payload, country="GT", position=first, now=NOW
         )
     assert case is not None and case.detection_admin1 == "GT-01"
     async with sessions() as session, session.begin():
-        again = await handovers.receive_handover(
+        again = await reception.receive_handover(
             session, payload, country="GT", position=first, now=NOW
         )
     assert again is None
     with pytest.raises(handovers.HandoverProblem, match="replayed handover"):
         async with sessions() as session, session.begin():
-            await handovers.receive_handover(
+            await reception.receive_handover(
                 session,
                 payload,
                 country="GT",
@@ -228,18 +229,18 @@ async def test_an_acknowledgement_closes_once_and_only_the_case_it_names(
     ):
         with pytest.raises(handovers.HandoverProblem, match="unknown handover"):
             async with sessions() as session, session.begin():
-                await handovers.apply_acknowledgement(session, wrong, position=position, now=NOW)
+                await reception.apply_acknowledgement(session, wrong, position=position, now=NOW)
     async with sessions() as session, session.begin():
-        closed = await handovers.apply_acknowledgement(session, ack(), position=position, now=NOW)
+        closed = await reception.apply_acknowledgement(session, ack(), position=position, now=NOW)
     assert closed is not None and closed.status == "closed"
     async with sessions() as session, session.begin():
         assert (
-            await handovers.apply_acknowledgement(session, ack(), position=position, now=NOW)
+            await reception.apply_acknowledgement(session, ack(), position=position, now=NOW)
             is None
         )
     with pytest.raises(handovers.HandoverProblem, match="replayed acknowledgement"):
         async with sessions() as session, session.begin():
-            await handovers.apply_acknowledgement(
+            await reception.apply_acknowledgement(
                 session,
                 ack(),
                 position=handovers.RecordPosition(partition=0, offset=4),
