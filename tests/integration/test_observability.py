@@ -76,6 +76,7 @@ async def test_asyncapi_served_matches_the_generated_document(intake) -> None:
         == {
             "child-registered:publish",
             "screening-completed:publish",
+            "case-closed:publish",
             "shelter-assigned:intake",
             "placement-released:intake",
         }
