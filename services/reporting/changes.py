@@ -9,8 +9,9 @@ from collections.abc import Awaitable, Callable
 
 
 class ChangeSignal:
-    def __init__(self) -> None:
+    def __init__(self, *, poll_interval: float = 1.0) -> None:
         self._changed = asyncio.Event()
+        self._poll_interval = poll_interval
 
     def notify(self) -> None:
         # every waiter holds the event of its own generation: set it, start a new one
@@ -21,7 +22,7 @@ class ChangeSignal:
         self, since: int, current: Callable[[], Awaitable[int]], *, seconds: float
     ) -> int:
         """The version as soon as it differs from ``since``, or after ``seconds``. It is
-        also re-read every second, for changes applied by another instance."""
+        also re-read every ``poll_interval``, for changes applied by another instance."""
         deadline = time.monotonic() + seconds
         while True:
             changed = self._changed
@@ -30,4 +31,4 @@ class ChangeSignal:
             if version != since or remaining <= 0:
                 return version
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(changed.wait(), min(1.0, remaining))
+                await asyncio.wait_for(changed.wait(), min(self._poll_interval, remaining))
