@@ -72,6 +72,8 @@ def service_environment(settings: Settings, port: int, kafka: str, jwks: Path) -
         "OPI_KAFKA_SESSION_TIMEOUT_MS": "2000",
         "OPI_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
         "OPI_KAFKA_REBALANCE_TIMEOUT_MS": "5000",
+        # the embedded broker has no idempotent producer; Apache Kafka in production does
+        "OPI_KAFKA_ENABLE_IDEMPOTENCE": "false",
     }
 
 

@@ -1,5 +1,6 @@
-"""Shared test infrastructure: a real embedded Kafka broker, real SQLite and PostgreSQL
-databases, real HTTP servers on free ports, and development tokens."""
+"""Shared test infrastructure: real Apache Kafka (KRaft), real SQLite and PostgreSQL
+databases, real HTTP servers on free ports, and development tokens. The embedded Tansu
+broker of `make run` is proven by the `opi dev` smoke tests in tests/e2e."""
 
 from __future__ import annotations
 
@@ -17,21 +18,21 @@ from fastapi import FastAPI
 from shared.platform.config import Settings
 from shared.platform.dev_identity import ensure_signing_key, mint_token
 from shared.platform.dev_postgres import postgres_database
-from shared.platform.embedded_broker import EmbeddedBroker, free_port
+from shared.platform.embedded_broker import free_port
+from tests.apache_kafka import ApacheKafka
 
 
 @pytest.fixture(scope="session")
-def kafka() -> Iterator[EmbeddedBroker]:
-    with EmbeddedBroker() as broker:
+def kafka() -> Iterator[ApacheKafka]:
+    with ApacheKafka() as broker:
         yield broker
 
 
 @pytest.fixture
-def own_kafka() -> Iterator[EmbeddedBroker]:
-    """A broker of the test's own, for tests that stop and restart it."""
-    broker = EmbeddedBroker().start()
-    yield broker
-    broker.stop()
+def own_kafka() -> Iterator[ApacheKafka]:
+    """A broker of the test's own, for tests that stop, restart or freeze it."""
+    with ApacheKafka() as broker:
+        yield broker
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

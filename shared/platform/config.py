@@ -36,7 +36,7 @@ class Settings(BaseSettings):
         "127.0.0.1:9092", description="the national Kafka, host:port[,host:port]"
     )
     kafka_enable_idempotence: bool = Field(
-        False, description="on for Apache Kafka; the embedded broker cannot do it"
+        True, description="idempotent producer; `opi dev` turns it off (Tansu cannot do it)"
     )
     kafka_topic_partitions: int = Field(3, ge=1, description="partitions of created topics")
     kafka_replication_factor: int = Field(1, ge=1, description="replicas of created topics")

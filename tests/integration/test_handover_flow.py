@@ -22,8 +22,8 @@ from services.intake import main as intake_main
 from services.intake.main import create_app
 from shared.platform.config import Settings
 from shared.platform.db import create_engine
-from shared.platform.embedded_broker import EmbeddedBroker
 from shared.platform.migrations import upgrade_to_head
+from tests.apache_kafka import ApacheKafka
 from tests.conftest import RunningService
 from tests.handover_fixtures import KeyRing, key_ring, return_scheduled
 from tests.intake_fixtures import REGISTRATION, screening
@@ -44,10 +44,9 @@ class Intake:
 
 
 @pytest.fixture
-def regional() -> Iterator[EmbeddedBroker]:
-    broker = EmbeddedBroker().start()
-    yield broker
-    broker.stop()
+def regional() -> Iterator[ApacheKafka]:
+    with ApacheKafka() as broker:
+        yield broker
 
 
 @pytest.fixture

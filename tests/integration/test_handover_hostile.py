@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.platform.embedded_broker import EmbeddedBroker
+from tests.apache_kafka import ApacheKafka
 from tests.handover_fixtures import (
     handover,
     key_ring,
@@ -23,9 +23,8 @@ HANDOVERS = "crm.handovers.v1"
 
 @pytest.fixture
 def regional():
-    broker = EmbeddedBroker().start()
-    yield broker
-    broker.stop()
+    with ApacheKafka() as broker:
+        yield broker
 
 
 async def test_untrustworthy_handovers_are_dead_lettered_with_their_reason(

@@ -9,7 +9,7 @@ from uuid import uuid4
 
 from services.reporting.main import create_app
 from shared.contracts.regional import ALLOWED_FIELDS, CASE_EVENTS_TOPIC
-from shared.platform.embedded_broker import EmbeddedBroker
+from tests.apache_kafka import ApacheKafka
 from tests.conftest import RunningService
 from tests.intake_fixtures import shelter_assigned
 from tests.kafka_helpers import TopicReader, headers_of, produce_events
@@ -29,7 +29,7 @@ async def test_events_show_in_the_statistics_and_the_regional_feed(
     own_kafka, database_url, make_settings, token_for
 ) -> None:
     kafka = own_kafka  # the statistics must hold only this test's events
-    with EmbeddedBroker() as regional:
+    with ApacheKafka() as regional:
         settings = make_settings(
             database_url=database_url,
             kafka_bootstrap_servers=kafka.bootstrap_servers,
