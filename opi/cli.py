@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
+from opi.outbox_commands import outbox
 from opi.registry import REGIONAL_PORT, SERVICES
 from opi.simulation.command import simulate_command
 from shared.contracts.codes import check_country
@@ -90,6 +91,7 @@ app.command("simulate", help="Simulated arrivals against a running `opi dev` ins
 
 dead_letters = typer.Typer(help="Inspect and replay dead letters (<topic>.dlq).")
 app.add_typer(dead_letters, name="dead-letters")
+app.add_typer(outbox, name="outbox")
 
 
 @dead_letters.command("show")

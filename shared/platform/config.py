@@ -58,7 +58,7 @@ class Settings(BaseSettings):
         0.5, gt=0, description="relay poll when idle (a commit wakes it at once)"
     )
     outbox_max_attempts: int = Field(
-        50, ge=1, description="tries before an event is parked (kept, with its error)"
+        3, ge=1, description="refusals by Kafka before an event is parked (an outage never parks)"
     )
     outbox_max_backoff_seconds: float = Field(
         10.0, gt=0, description="longest relay pause while Kafka is unreachable"

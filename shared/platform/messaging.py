@@ -26,6 +26,7 @@ from shared.contracts.topics import dead_letter_topic
 from shared.platform.config import Settings
 from shared.platform.dead_letter import dead_letter_middleware
 from shared.platform.outbox import OutboxMessage
+from shared.platform.outbox_outcomes import NotTried
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,8 @@ async def ensure_topics(settings: Settings, topics: Iterable[str]) -> None:
 
 class OutboxPublisher:
     """Publishes outbox rows through the service's declared publishers (so they appear in
-    its AsyncAPI document), each under the trace context saved when the event was staged."""
+    its AsyncAPI document), each under the trace context saved when the event was staged.
+    An outcome per row: None (sent), the error, or ``NotTried`` after the first failure."""
 
     def __init__(self, broker: KafkaBroker, publishers: dict[str, Publisher]) -> None:
         self._broker = broker
@@ -135,9 +137,7 @@ class OutboxPublisher:
         outcomes: list[BaseException | None] = []
         for item in pending:
             outcomes.append(item if isinstance(item, BaseException) else await _settle(item))
-        return outcomes + [RuntimeError("not sent: an earlier event failed")] * (
-            len(batch) - len(outcomes)
-        )
+        return outcomes + [NotTried() for _ in range(len(batch) - len(outcomes))]
 
     async def _send(self, message: OutboxMessage) -> asyncio.Future:
         token = otel_context.attach(propagate.extract(message.trace_context or {}))

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from opentelemetry import propagate
 from pydantic import BaseModel
-from sqlalchemy import JSON, Index, Integer, LargeBinary, String, Text, func
+from sqlalchemy import JSON, Index, Integer, LargeBinary, String, Text, and_, func, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -30,15 +30,26 @@ class OutboxMessage(Base):
     trace_context: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # every send of this event, whatever came of it
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # the sends Kafka itself turned down (too large, invalid topic...); they alone park it
+    refusals: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # set when the relay gave up on it; `opi outbox retry` clears it
+    parked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     __table_args__ = (
         Index(
             "ix_outbox_messages_pending",
             "id",
-            postgresql_where=published_at.is_(None),
-            sqlite_where=published_at.is_(None),
+            postgresql_where=and_(published_at.is_(None), parked_at.is_(None)),
+            sqlite_where=and_(published_at.is_(None), parked_at.is_(None)),
+        ),
+        Index(
+            "ix_outbox_messages_parked",
+            "id",
+            postgresql_where=parked_at.is_not(None),
+            sqlite_where=parked_at.is_not(None),
         ),
     )
 
@@ -56,6 +67,7 @@ def enqueue(session: AsyncSession, event: OutgoingEvent) -> OutboxMessage:
         body=event.body,
         trace_context=trace_context,
         attempts=0,
+        refusals=0,
     )
     session.add(message)
     return message

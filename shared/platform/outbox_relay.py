@@ -5,8 +5,13 @@ No database transaction stays open while Kafka is slow or down: the batch is rea
 short session, published, and marked in a second one, so requests (on SQLite's single
 connection, too) never wait for the broker. On PostgreSQL, where several instances of a
 service run, a session-level advisory lock lets one relay publish at a time, which keeps
-each case's events in order across instances. An event that keeps failing is parked after
-``max_attempts`` (left in the table with its last error) instead of blocking the others.
+each case's events in order across instances.
+
+Only the events actually handed to Kafka count an attempt: the publisher stops at the
+first failure, and the events after it are not tried (``NotTried``). An event is parked
+(``parked_at``, left in the table with its last error, for ``opi outbox retry``) only once
+Kafka itself has refused it ``max_attempts`` times (``OPI_OUTBOX_MAX_ATTEMPTS``), so that
+the others go on; an unreachable or slow broker never parks anything, however long.
 """
 
 from __future__ import annotations
@@ -19,11 +24,12 @@ import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 from prometheus_client import Counter, Gauge
-from sqlalchemy import func, select, text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.platform.db import dialect_name
 from shared.platform.outbox import OutboxMessage, now
+from shared.platform.outbox_outcomes import NotTried, refused_by_kafka
 from shared.platform.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
@@ -32,8 +38,17 @@ PublishBatch = Callable[[Sequence[OutboxMessage]], Awaitable[list[BaseException 
 
 RELAYED = Counter("opi_outbox_relayed_total", "Events published from the outbox", ["topic"])
 RELAY_FAILURES = Counter("opi_outbox_publish_failures_total", "Failed outbox publish attempts")
-PARKED = Counter("opi_outbox_parked_total", "Events parked after too many failed attempts")
-PENDING = Gauge("opi_outbox_pending_messages", "Events staged in the outbox and not yet sent")
+PARKED = Counter("opi_outbox_parked_total", "Events parked after Kafka refused them repeatedly")
+PENDING = Gauge(
+    "opi_outbox_pending_messages", "Events staged in the outbox, not yet sent and not parked"
+)
+PARKED_NOW = Gauge(
+    "opi_outbox_parked_messages", "Events parked in the outbox, waiting for `opi outbox retry`"
+)
+
+
+def is_pending() -> ColumnElement[bool]:
+    return OutboxMessage.published_at.is_(None) & OutboxMessage.parked_at.is_(None)
 
 
 class OutboxRelay:
@@ -45,7 +60,7 @@ class OutboxRelay:
         batch_size: int,
         poll_interval: float,
         max_backoff: float,
-        max_attempts: int = 50,
+        max_attempts: int = 3,
         lock_name: str = "outbox",
         on_failure: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
@@ -87,13 +102,15 @@ class OutboxRelay:
             batch = await self._pending()
             if not batch:
                 PENDING.set(0)
+                await self._count_parked()  # `opi outbox retry` may have released some
                 return 0, True
             outcomes = await self._publish_batch(batch)
-            sent = await self._record(batch, outcomes)
+            sent, parked = await self._record(batch, outcomes)
         if len(batch) < self._batch_size:
-            PENDING.set(len(batch) - sent)  # the batch held every pending event
+            PENDING.set(len(batch) - sent - parked)  # the batch held every pending event
         else:
-            await self._refresh_pending_gauge()
+            await self._count_pending()
+        await self._count_parked()
         return sent, sent == len(batch)
 
     @contextlib.asynccontextmanager
@@ -120,10 +137,7 @@ class OutboxRelay:
         async with self._sessions() as session:
             query = (
                 select(OutboxMessage)
-                .where(
-                    OutboxMessage.published_at.is_(None),
-                    OutboxMessage.attempts < self._max_attempts,
-                )
+                .where(is_pending())
                 .order_by(OutboxMessage.id)
                 .limit(self._batch_size)
             )
@@ -131,11 +145,14 @@ class OutboxRelay:
 
     async def _record(
         self, batch: Sequence[OutboxMessage], outcomes: list[BaseException | None]
-    ) -> int:
+    ) -> tuple[int, int]:
+        """Marks what was sent and counts what was tried; returns (sent, newly parked)."""
         sent_at = now()
-        sent = 0
+        sent = parked = 0
         async with self._sessions() as session, session.begin():
             for message, error in zip(batch, outcomes, strict=True):
+                if isinstance(error, NotTried):
+                    continue
                 row = await session.get(OutboxMessage, message.id)
                 assert row is not None
                 row.attempts += 1
@@ -146,22 +163,37 @@ class OutboxRelay:
                     continue
                 row.last_error = f"{type(error).__name__}: {error}"[:2000]
                 RELAY_FAILURES.inc()
-                if row.attempts >= self._max_attempts:
-                    PARKED.inc()
-                    log.error(
-                        "outbox event %s parked after %d attempts: %s",
-                        row.event_id,
-                        row.attempts,
-                        row.last_error,
-                    )
-        return sent
+                if refused_by_kafka(error):
+                    row.refusals += 1
+                    if row.refusals >= self._max_attempts:
+                        row.parked_at = sent_at
+                        parked += 1
+                        self._log_parked(row)
+        return sent, parked
 
-    async def _refresh_pending_gauge(self) -> None:
+    @staticmethod
+    def _log_parked(row: OutboxMessage) -> None:
+        PARKED.inc()
+        log.error(
+            "outbox event %s (%s) parked after %d refusals by Kafka: %s",
+            row.event_id,
+            row.topic,
+            row.refusals,
+            row.last_error,
+        )
+
+    async def _count_pending(self) -> None:
         async with self._sessions() as session:
-            pending = await session.scalar(
-                select(func.count()).where(OutboxMessage.published_at.is_(None))
-            )
+            pending = await session.scalar(select(func.count()).where(is_pending()))
         PENDING.set(pending or 0)
+
+    async def _count_parked(self) -> None:
+        # cheap on the partial index of parked rows, which are few
+        async with self._sessions() as session:
+            parked = await session.scalar(
+                select(func.count()).where(OutboxMessage.parked_at.is_not(None))
+            )
+        PARKED_NOW.set(parked or 0)
 
     async def _back_off(self, failures: int) -> None:
         # the exponent is capped first: a long outage must not overflow the float

@@ -223,6 +223,7 @@ def exposed_metric_names() -> frozenset[str]:
         outbox_relay.RELAYED,
         outbox_relay.RELAY_FAILURES,
         outbox_relay.PENDING,
+        outbox_relay.PARKED_NOW,
         dead_letter.DEAD_LETTERS,
     ]
     for metric in [*platform_metrics, *service_metrics()]:
