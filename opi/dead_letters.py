@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from shared.contracts.topics import dead_letter_topic
+from shared.platform.topic_partitions import partitions_of
 
 DLQ_PREFIX = "dlq_"
 
@@ -49,16 +50,12 @@ class DeadLetter:
 
 async def read_dead_letters(bootstrap_servers: str, topic: str) -> list[DeadLetter]:
     """Every dead letter of ``topic`` currently on the broker, oldest first per partition."""
+    partitions = await partitions_of(bootstrap_servers, [dead_letter_topic(topic)])
+    if not partitions:
+        return []
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
     await consumer.start()
     try:
-        dlq = dead_letter_topic(topic)
-        partitions = [TopicPartition(dlq, p) for p in consumer.partitions_for_topic(dlq) or ()]
-        if not partitions:
-            await consumer._client.force_metadata_update()
-            partitions = [TopicPartition(dlq, p) for p in consumer.partitions_for_topic(dlq) or ()]
-        if not partitions:
-            return []
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)

@@ -108,7 +108,14 @@ class ApacheKafka:
         home = kafka_home()
         config = self._write_config()
         if not (self.data_dir / "logs" / "meta.properties").exists():
-            self._java(home, "kafka.tools.StorageTool", "format", "-t", _cluster_id(), "-c", config)
+            self._java(
+                home,
+                "kafka.tools.StorageTool",
+                "format",
+                f"--cluster-id={_cluster_id()}",
+                "-c",
+                config,
+            )
         started_at = self.log_file.stat().st_size if self.log_file.exists() else 0
         with open(self.log_file, "ab") as log:
             self._process = subprocess.Popen(

@@ -13,11 +13,13 @@ from shared.contracts.notification import (
     AlertClosedV1,
     AlertRaisedV1,
     AuthorityNotifiedV1,
+    Channel,
     ConsularNotifiedV1,
 )
 from shared.platform import outbox
 
 SERVICE = "notification"
+CHANNELS = frozenset(Channel)
 
 
 def _stage(
@@ -31,8 +33,12 @@ def _stage(
 def notice_settled(
     session: AsyncSession, country: str, notice: Notice, recipient: str, at: datetime
 ) -> None:
-    """Announce a delivered or finally failed consular or authority notice."""
+    """Announce a delivered or finally failed consular or authority notice. A notice whose
+    recipient was never configured went through no channel: it is announced by its alert
+    alone, since these events name the channel that was used."""
     outcome = "delivered" if notice.status == "delivered" else "failed"
+    if notice.channel not in CHANNELS:
+        return
     if notice.purpose == "consular":
         payload = ConsularNotifiedV1(
             case_id=notice.case_id,

@@ -27,6 +27,7 @@ from shared.contracts.envelope import attributes_of
 from shared.platform.config import Settings
 from shared.platform.db import create_engine, session_factory
 from shared.platform.migrations import upgrade_to_head
+from shared.platform.topic_partitions import partitions_of
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -87,13 +88,11 @@ async def _batches(bootstrap_servers: str, batch_size: int):  # noqa: ANN202 - a
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap_servers, enable_auto_commit=False, group_id=None
     )
+    partitions = await partitions_of(
+        bootstrap_servers, (contract.topic for contract in ALL_CONTRACTS)
+    )
     await consumer.start()
     try:
-        partitions = [
-            TopicPartition(contract.topic, p)
-            for contract in ALL_CONTRACTS
-            for p in consumer.partitions_for_topic(contract.topic) or ()
-        ]
         if not partitions:
             return
         consumer.assign(partitions)
