@@ -68,6 +68,25 @@ class Settings(BaseSettings):
     consumer_retry_backoff_seconds: float = Field(
         0.2, ge=0, description="first pause between tries; doubles each time"
     )
+    consumer_max_backoff_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="longest pause between tries of a message held back by a database or "
+        "Kafka outage (retried without limit, its partition waiting)",
+    )
+    consumer_redeliver_after_seconds: float = Field(
+        60.0,
+        gt=0,
+        le=240,
+        description="longest a held message waits in one delivery before it is rewound and "
+        "fetched again (well under Kafka's 300 s poll interval)",
+    )
+    kafka_connect_max_backoff_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="longest pause between attempts to reach a Kafka at start-up (HTTP and "
+        "the outbox do not wait for it)",
+    )
 
     referral_targets_file: Path | None = Field(
         None, description="referral: TOML of refugee-commission and prosecutor targets per country"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -33,10 +34,15 @@ log = logging.getLogger(__name__)
 Publisher = DefaultPublisher | BatchPublisher
 
 
+def client_id(settings: Settings, service: str) -> str:
+    """The service's Kafka client id; its held deliveries are reported under it, too."""
+    return f"opi-{settings.instance}-{service}"
+
+
 def create_broker(settings: Settings, *, service: str, description: str) -> KafkaBroker:
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
-        client_id=f"opi-{settings.instance}-{service}",
+        client_id=client_id(settings, service),
         acks="all",
         enable_idempotence=settings.kafka_enable_idempotence,
         request_timeout_ms=settings.kafka_request_timeout_ms,
@@ -51,6 +57,9 @@ def create_broker(settings: Settings, *, service: str, description: str) -> Kafk
             broker,
             max_attempts=settings.consumer_max_attempts,
             backoff_seconds=settings.consumer_retry_backoff_seconds,
+            max_backoff_seconds=settings.consumer_max_backoff_seconds,
+            redeliver_after_seconds=settings.consumer_redeliver_after_seconds,
+            owner=client_id(settings, service),
         )
     )
     return broker
@@ -101,8 +110,9 @@ async def ensure_topics(settings: Settings, topics: Iterable[str]) -> None:
     """Create missing topics with the configured partition count (an auto-created topic
     would get the broker's default)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap_servers)
-    await admin.start()
     try:
+        # closed after a failed start too: start-up retries this while Kafka is down
+        await admin.start()
         existing = set(await admin.list_topics())
         missing = [
             NewTopic(topic, settings.kafka_topic_partitions, settings.kafka_replication_factor)
@@ -159,14 +169,17 @@ class OutboxPublisher:
 def _event_time_ms(headers: dict[str, str]) -> int | None:
     """The record's timestamp is the event's own time, not the moment the relay sent it:
     a record of the regional feed, timed at its day, must not tell the hour by its Kafka
-    timestamp."""
+    timestamp. Never later than now, though: Kafka refuses a record from more than an hour
+    ahead (``log.message.timestamp.after.max.ms``), and a service clock running fast would
+    otherwise get its events parked."""
     value = headers.get("ce_time")
     if not value:
         return None
     try:
-        return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
+        at = datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
     except ValueError:
         return None
+    return int(min(at, time.time()) * 1000)
 
 
 async def _settle(future: asyncio.Future) -> BaseException | None:

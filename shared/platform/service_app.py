@@ -17,11 +17,14 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.platform.auth import TokenVerifier
+from shared.platform.broker_connection import BrokerConnection, Kafka, connect_in_background
 from shared.platform.config import Settings
+from shared.platform.consumer_health import STALLED
 from shared.platform.db import create_engine, session_factory
 from shared.platform.messaging import (
     OutboxPublisher,
     Publisher,
+    client_id,
     create_broker,
     ensure_topics,
     with_dead_letters,
@@ -61,6 +64,7 @@ class ServiceRuntime:
     relay_broker: KafkaBroker | None = None
     relay_settings: Settings | None = None
     extra_brokers: list[ExtraBroker] = field(default_factory=list)
+    connections: list[BrokerConnection] = field(default_factory=list)
 
     @classmethod
     def build(
@@ -116,14 +120,24 @@ class ServiceRuntime:
         self.extra_brokers.append(extra)
         return extra
 
+    def kafkas(self) -> list[Kafka]:
+        """Each Kafka the service uses, labelled as /health names it, with its topics."""
+        kafkas = [Kafka("broker", self.broker, self.settings, self.topics)]
+        if self.relay_broker is not None:
+            settings = self.relay_settings or self.settings
+            topics = with_dead_letters(self.publishers)
+            kafkas.append(Kafka("outbox_broker", self.relay_broker, settings, topics))
+        kafkas += [
+            Kafka(f"{extra.name}_broker", extra.broker, extra.settings, extra.topics)
+            for extra in self.extra_brokers
+        ]
+        return kafkas
+
     async def ensure_topics(self) -> None:
         if not self.settings.kafka_create_topics:
             return
-        await ensure_topics(self.settings, self.topics)
-        if self.relay_settings is not None:
-            await ensure_topics(self.relay_settings, with_dead_letters(self.publishers))
-        for extra in self.extra_brokers:
-            await ensure_topics(extra.settings, extra.topics)
+        for kafka in self.kafkas():
+            await ensure_topics(kafka.settings, kafka.topics)
 
     async def health(self) -> dict[str, Any]:
         checks: dict[str, str] = {}
@@ -133,16 +147,14 @@ class ServiceRuntime:
             checks["database"] = "ok"
         except Exception as error:
             checks["database"] = f"unavailable: {type(error).__name__}"
-        checks["broker"] = "ok" if await self.broker.ping(timeout=2.0) else "unavailable"
-        if self.relay_broker is not None:
-            reachable = await self.relay_broker.ping(timeout=2.0)
-            checks["outbox_broker"] = "ok" if reachable else "unavailable"
-        for extra in self.extra_brokers:
-            reachable = await extra.broker.ping(timeout=2.0)
-            checks[f"{extra.name}_broker"] = "ok" if reachable else "unavailable"
-        # the outbox keeps requests working through a broker outage, so only the database
-        # decides whether this instance can serve
-        status = "ok" if checks["database"] == "ok" else "degraded"
+        for broker in self.connections:
+            checks[broker.label] = await broker.status()
+        checks["consumers"] = STALLED.describe(client_id(self.settings, self.name))
+        # the outbox keeps requests working through a broker outage, so the database decides
+        # whether this instance can serve; a held consumer is an outage too (of the database,
+        # mostly), and its partition's events wait
+        serving = checks["database"] == "ok" and checks["consumers"] == "ok"
+        status = "ok" if serving else "degraded"
         return {
             "service": self.name,
             "country": self.settings.country,
@@ -155,14 +167,13 @@ class ServiceRuntime:
         async def run(app: FastAPI) -> AsyncIterator[None]:
             if self.settings.migrate_on_start:
                 await upgrade_to_head(self.engine, self.migrations_dir)
-            await self.ensure_topics()
-            await self.broker.start()
-            if self.relay_broker is not None:
-                await self.relay_broker.start()
-            for extra in self.extra_brokers:
-                await extra.broker.start()
             if self.relay is not None:
                 self.tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
+            self.connections = await connect_in_background(
+                self.kafkas(),
+                create_topics=self.settings.kafka_create_topics,
+                max_backoff=self.settings.kafka_connect_max_backoff_seconds,
+            )
             try:
                 yield
             finally:
@@ -175,11 +186,10 @@ class ServiceRuntime:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
         self.tasks.clear()
-        await self.broker.stop()
-        if self.relay_broker is not None:
-            await self.relay_broker.stop()
-        for extra in self.extra_brokers:
-            await extra.broker.stop()
+        for broker in self.connections:
+            await broker.stop()  # still connecting: its attempts are cancelled
+        self.connections.clear()
+        STALLED.forget(client_id(self.settings, self.name))
         verifier = getattr(app.state, "token_verifier", None)
         if verifier is not None:
             await verifier.aclose()

@@ -62,7 +62,7 @@ async def test_health_reports_database_and_broker(intake) -> None:
         "service": "intake",
         "country": "MX",
         "status": "ok",
-        "checks": {"database": "ok", "broker": "ok"},
+        "checks": {"database": "ok", "broker": "ok", "consumers": "ok"},
     }
 
 
