@@ -39,7 +39,11 @@ PROJECTION_TABLES = (
     models.CaseAlert,
     models.EventTally,
 )
-IDLE_SECONDS = 3.0
+STALLED_SECONDS = 60.0
+
+
+class RebuildStalled(RuntimeError):
+    """The topics stopped answering before the rebuild reached their ends."""
 
 
 @dataclass(frozen=True)
@@ -113,13 +117,12 @@ async def _batches(bootstrap_servers: str, batch_size: int):  # noqa: ANN202 - a
 async def _caught_up(
     consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int], idle_since: float
 ) -> bool:
-    # the embedded broker's end offsets can be imprecise: a long silence also ends the read
-    if time.monotonic() - idle_since > IDLE_SECONDS:
-        return True
-    for partition, end in ends.items():
-        if await consumer.position(partition) < end:
-            return False
-    return True
+    """At the end offsets read at the start. A broker that sends nothing for a minute while
+    the rebuild is behind them fails it: a silent early end would publish short figures."""
+    behind = [p for p, end in ends.items() if await consumer.position(p) < end]
+    if behind and time.monotonic() - idle_since > STALLED_SECONDS:
+        raise RebuildStalled(f"nothing read for {STALLED_SECONDS:.0f}s, still behind on {behind}")
+    return not behind
 
 
 def decode(record: ConsumerRecord) -> Incoming | None:

@@ -24,8 +24,10 @@ SLOW_SECONDS = 8.0  # longer than the notification service's delivery timeout
 @dataclass(frozen=True)
 class Receipt:
     notice_id: str
+    idempotency_key: str
     at: float  # monotonic
     status: int
+    late: bool  # answered after the sender had given up waiting
 
 
 @dataclass
@@ -45,11 +47,13 @@ class Consulates:
                 self.bad_signatures += 1
                 return JSONResponse({"accepted": False}, status_code=401)
             notice_id = request.headers.get(NOTICE_ID_HEADER, "")
-            if self.mode == "slow":
+            key = request.headers.get("Idempotency-Key", "")
+            slow = self.mode == "slow"
+            if slow:
                 await asyncio.sleep(SLOW_SECONDS)
             status = 503 if self.mode == "failing" else 202
             # a slow answer that the sender gave up on was still received here
-            self.receipts.append(Receipt(notice_id, time.monotonic(), status))
+            self.receipts.append(Receipt(notice_id, key, time.monotonic(), status, slow))
             return JSONResponse({"accepted": status == 202}, status_code=status)
 
         return app
@@ -61,6 +65,13 @@ class Consulates:
             if receipt.status == 202:
                 accepted.setdefault(receipt.notice_id, []).append(receipt.at)
         return accepted
+
+    def answered_late(self) -> set[str]:
+        return {r.notice_id for r in self.receipts if r.late and r.status == 202}
+
+    def keys_match(self) -> bool:
+        """Every delivery carries its notice id as Idempotency-Key, so a repeat is known."""
+        return all(r.idempotency_key == r.notice_id for r in self.receipts)
 
 
 class Inbox:
