@@ -15,7 +15,7 @@ import httpx
 
 from shared.platform.dev_postgres import LOCAL_ADMIN_DSN
 from tests.reliability.receivers import Consulates
-from tests.reliability.stack import Stack
+from tests.reliability.stack import Instance, Stack
 
 KINDS = ("kill", "kill", "kafka", "postgres", "consulate")  # a kill twice as often
 RECOVERY_LIMIT = 180.0
@@ -41,6 +41,7 @@ class FaultSchedule:
         self.stack, self.consulates = stack, consulates
         self.rng = random.Random(seed)
         self.log = FaultLog()
+        self._victims: list[Instance] = []
 
     async def run(
         self, until: float, rounds: int | None = None, gap: tuple[float, float] = (4.0, 12.0)
@@ -77,7 +78,10 @@ class FaultSchedule:
         fault.recovered_in = await self._recovery()
 
     async def _kill(self, fault: Fault) -> None:
-        instance = self.rng.choice(self.stack.instances)
+        if not self._victims:  # every instance dies once before any dies twice
+            self._victims = list(self.stack.instances)
+            self.rng.shuffle(self._victims)
+        instance = self._victims.pop()
         fault.target = instance.label
         if instance.service == "notification":
             self.log.notification_kills.append(time.monotonic())
