@@ -215,7 +215,7 @@ def exposed_metric_names() -> frozenset[str]:
     service's own."""
     from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 
-    from shared.platform import dead_letter, http, outbox_relay
+    from shared.platform import consumer_health, dead_letter, http, outbox_relay
 
     registry = CollectorRegistry()
     platform_metrics: list[Collector] = [
@@ -225,6 +225,8 @@ def exposed_metric_names() -> frozenset[str]:
         outbox_relay.PENDING,
         outbox_relay.PARKED_NOW,
         dead_letter.DEAD_LETTERS,
+        consumer_health.INFRASTRUCTURE_RETRIES,
+        consumer_health.STALLED_PARTITIONS,
     ]
     for metric in [*platform_metrics, *service_metrics()]:
         registry.register(metric)

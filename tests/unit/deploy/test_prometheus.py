@@ -64,6 +64,7 @@ def test_alerts_cover_the_operational_risks():
         "up{",
         "opi_outbox_pending_messages",
         "opi_outbox_parked_messages",
+        "opi_consumer_stalled_partitions",
         "opi_outbox_publish_failures_total",
         "opi_dead_letters_total",
         'status=~"5.."',
