@@ -43,7 +43,7 @@ run: install
 	$(VENV)/bin/opi dev --simulate --countries mx,gt
 
 test: install system-deps test-servers
-	$(PY) -m pytest
+	$(PY) -m pytest --durations=25
 
 # The fault harness's long run (20 minutes, 30+ faults); writes test-artifacts/soak-report.md.
 soak: install system-deps test-servers

@@ -22,6 +22,8 @@ from tests.conftest import RunningService
 from tests.reliability import invariants, report
 from tests.reliability.drain import drained
 from tests.reliability.faults import FaultSchedule
+from tests.reliability.malformed import TOPIC as MALFORMED_TOPIC
+from tests.reliability.malformed import Malformed, only_malformed_dead_lettered
 from tests.reliability.rebuild_check import statistics_equal_rebuild
 from tests.reliability.receivers import Consulates, SmtpServer
 from tests.reliability.stack import COUNTRY, Stack, running_stack
@@ -79,17 +81,20 @@ async def run_harness(
             intake, referral, supervisor = balancers(stack, workdir)
             workload = Workload(intake, referral, supervisor, seed)
             faults = FaultSchedule(stack, consulates, seed)
+            malformed = Malformed(stack.kafka.bootstrap_servers)
             began = time.monotonic()
             await asyncio.gather(
                 workload.run(seconds, rate),
                 faults.run(until=began + seconds, rounds=rounds),
+                malformed.run(seconds, count=max(3, int(seconds // 120))),
             )
             load_seconds = time.monotonic() - began
             drain_seconds = await drained(stack, engines, within=300)
             rebuilt, national_total = await statistics_equal_rebuild(stack, workdir)
             checks = [
                 await invariants.registrations_kept(workload.truth, engines, national_total),
-                await invariants.events_delivered(stack, engines),
+                await invariants.events_delivered(stack, engines, f"{MALFORMED_TOPIC}.dlq"),
+                await only_malformed_dead_lettered(stack.kafka.bootstrap_servers, malformed),
                 await invariants.notices_settled(engines, consulates, smtp.inbox, faults.log),
                 await invariants.shelters_within_capacity(engines),
                 rebuilt,
