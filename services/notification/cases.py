@@ -4,15 +4,20 @@ for what the outside world must be told."""
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notification import alerts, notices
+from services.notification import alerts, notices, referrals
 from services.notification.models import NotifiedCase
 from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.notification import AlertKind
-from shared.contracts.protection_referral import ProtectionReferralMadeV1
+from shared.contracts.protection_need import is_pending, open_need_reasons
+from shared.contracts.protection_referral import (
+    ProtectionReferralMadeV1,
+    ProtectionReferralUpdatedV1,
+)
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 from shared.platform.db import insert_if_absent
@@ -81,19 +86,42 @@ async def on_screening_completed(
     await alerts.close_alert(
         session, case.case_id, AlertKind.SCREENING_OVERDUE, country=country, now=now
     )
-    if not case.protection_flag_open:
+    reasons = await need_reasons(session, case)
+    if not reasons:
         await notices.consular(session, case, country=country, now=now)
         return
-    await notices.block_consular(session, case.case_id, "a protection flag is open")
-    await alerts.close_alert(
-        session, case.case_id, AlertKind.CONSULAR_NOTICE_OVERDUE, country=country, now=now
+    await _need_opened(session, case.case_id, case, "; ".join(reasons), country=country, now=now)
+
+
+async def need_reasons(session: AsyncSession, case: NotifiedCase) -> list[str]:
+    """The open protection need of the case, from this service's copy of the facts."""
+    return open_need_reasons(
+        international_protection_need=case.international_protection_need,
+        trafficking_suspected=case.trafficking_suspected,
+        referrals=await referrals.pending(session, case.case_id),
     )
-    if case.consular_notified_at is not None:
+
+
+async def _need_opened(
+    session: AsyncSession,
+    case_id: UUID,
+    case: NotifiedCase | None,
+    why: str,
+    *,
+    country: str,
+    now: datetime,
+) -> None:
+    """Nothing not yet delivered may reach the consulate; one already told raises an alert."""
+    await notices.block_consular(session, case_id, f"open protection need: {why}")
+    await alerts.close_alert(
+        session, case_id, AlertKind.CONSULAR_NOTICE_OVERDUE, country=country, now=now
+    )
+    if case is not None and case.consular_notified_at is not None:
         await alerts.raise_alert(
             session,
-            case.case_id,
+            case_id,
             AlertKind.FLAG_AFTER_CONSULAR_NOTICE,
-            "a protection flag was raised after the consulate was notified",
+            f"a protection need opened after the consulate was notified: {why}"[:500],
             country=country,
             now=now,
         )
@@ -116,10 +144,22 @@ async def on_shelter_assigned(
 
 
 async def on_protection_referral(
-    session: AsyncSession, event: ProtectionReferralMadeV1, *, now: datetime
+    session: AsyncSession, event: ProtectionReferralMadeV1, *, country: str, now: datetime
 ) -> None:
     """Referral decided; this service tells the refugee commission or the prosecutor (a
-    national authority: protection data may go there, never to a consulate)."""
+    national authority: protection data may go there, never to a consulate). While it is
+    pending, no consulate hears of the child, whatever a later screening says."""
+    await _follow_referral(
+        session,
+        event.referral_id,
+        event.case_id,
+        event.kind,
+        event.authority,
+        event.status,
+        event.made_at,
+        country=country,
+        now=now,
+    )
     message = {
         "type": "protection-referral",
         "referral_id": str(event.referral_id),
@@ -141,3 +181,48 @@ async def on_protection_referral(
         message=message,
         now=now,
     )
+
+
+async def on_protection_referral_updated(
+    session: AsyncSession, event: ProtectionReferralUpdatedV1, *, country: str, now: datetime
+) -> None:
+    """An acknowledged referral keeps the need open. A declined one no longer counts, but it
+    notifies no consulate by itself: the next screening, or a resend, decides again."""
+    await _follow_referral(
+        session,
+        event.referral_id,
+        event.case_id,
+        event.kind,
+        event.authority,
+        event.status,
+        event.updated_at,
+        country=country,
+        now=now,
+    )
+
+
+async def _follow_referral(
+    session: AsyncSession,
+    referral_id: UUID,
+    case_id: UUID,
+    kind: str,
+    authority: str,
+    status: str,
+    at: datetime,
+    *,
+    country: str,
+    now: datetime,
+) -> None:
+    row = await referrals.record(
+        session,
+        referral_id=referral_id,
+        case_id=case_id,
+        kind=kind,
+        authority=authority,
+        status=status,
+        at=at,
+    )
+    if is_pending(row.status):
+        case = await session.get(NotifiedCase, case_id)
+        why = f"protection referral to {authority} pending ({row.status})"
+        await _need_opened(session, case_id, case, why, country=country, now=now)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notification import alerts
-from services.notification.models import Alert, NotifiedCase
+from services.notification import alerts, referrals
+from services.notification.models import Alert, NotifiedCase, NotifiedReferral
 from shared.contracts.notification import AlertKind
+from shared.contracts.protection_need import PENDING_REFERRAL_STATUSES
 
 
 async def check(
@@ -51,6 +52,10 @@ async def check(
             NotifiedCase.consular_notified_at.is_(None),
             NotifiedCase.international_protection_need.is_(False),
             NotifiedCase.trafficking_suspected.is_(False),
+            ~exists().where(
+                NotifiedReferral.case_id == NotifiedCase.case_id,
+                NotifiedReferral.status.in_(PENDING_REFERRAL_STATUSES),
+            ),
             NotifiedCase.consular_allowed_at <= now - timedelta(hours=consular_hours),
         )
     )
@@ -88,7 +93,9 @@ async def _close_resolved(session: AsyncSession, *, now: datetime, country: str)
         resolved = (
             case.screening_sequence > 0
             if alert.kind == AlertKind.SCREENING_OVERDUE
-            else case.consular_notified_at is not None or case.protection_flag_open
+            else case.consular_notified_at is not None
+            or case.protection_flag_open
+            or bool(await referrals.pending(session, case.case_id))
         )
         if resolved:
             closed += await alerts.close_alert(

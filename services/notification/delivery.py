@@ -20,7 +20,7 @@ from prometheus_client import Counter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.notification import alerts, events, firewall, notices
+from services.notification import alerts, events, firewall, notices, referrals
 from services.notification.channels import Channels, DeliveryError, Destination
 from services.notification.models import Notice, NoticeAttempt, NotifiedCase
 from shared.contracts.notification import AlertKind
@@ -114,7 +114,10 @@ class DeliveryWorker:
             except ValueError as error:  # the message itself carries protection data
                 refusal = f"firewall: {error}"
             target = await notices.recipient(session, notice.recipient_kind, notice.recipient_key)
-            missing = f"no recipient {notice.recipient_kind}/{notice.recipient_key} is configured"
+            missing = (
+                f"no recipient {notice.recipient_kind}/{notice.recipient_key} is configured: "
+                f"PUT /recipients/{notice.recipient_kind}/{notice.recipient_key}, then resend"
+            )
             message = await self._completed(session, notice)
             destination = target and Destination(
                 target.channel, target.address, target.secret, target.name
@@ -122,8 +125,8 @@ class DeliveryWorker:
         if refusal:
             await self._settle(notice_id, "blocked", refusal)
             return
-        if destination is None:
-            await self._settle(notice_id, "error", missing)
+        if destination is None:  # retrying cannot help: fail now, alert, name what to set up
+            await self._settle(notice_id, "unconfigured", missing)
             return
         try:
             # bounded by the lease, so no other claim can overlap this one
@@ -154,7 +157,8 @@ class DeliveryWorker:
         case = await session.get(NotifiedCase, notice.case_id)
         if case is None:
             return "unknown case"
-        refusal = firewall.refusal(case, self._country)
+        pending = await referrals.pending(session, notice.case_id)
+        refusal = firewall.refusal(case, self._country, pending)
         if refusal is None:
             firewall.assert_clean(notice.message)
         return refusal
@@ -208,7 +212,7 @@ class DeliveryWorker:
             await self._delivered(session, notice, recipient, now)
             return
         notice.last_error = detail
-        if notice.attempts < self._policy.max_attempts:
+        if outcome != "unconfigured" and notice.attempts < self._policy.max_attempts:
             notice.next_attempt_at = now + timedelta(seconds=self._policy.delay(notice.attempts))
             return
         notice.status = "failed"
@@ -231,7 +235,8 @@ class DeliveryWorker:
             case = await session.get(NotifiedCase, notice.case_id)
             if case is not None:
                 case.consular_notified_at = now
-                if case.protection_flag_open:  # raised while the message was on its way
+                # a need opened while the message was on its way
+                if case.protection_flag_open or await referrals.pending(session, case.case_id):
                     await alerts.raise_alert(
                         session,
                         case.case_id,

@@ -8,8 +8,11 @@ notes or a shelter's address.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
+
+from shared.contracts.protection_need import PendingReferral, open_need_reasons
 
 # Words that must never appear as keys of a consular message (checked before every send).
 FORBIDDEN_KEYS = frozenset(
@@ -58,16 +61,23 @@ def consulate_country(case: CaseFacts, instance_country: str) -> str | None:
     return foreign[0] if foreign else None
 
 
-def refusal(case: CaseFacts, instance_country: str) -> str | None:
-    """Why a consular notice may not be sent now, or None if it may."""
+def refusal(
+    case: CaseFacts, instance_country: str, referrals: Iterable[PendingReferral]
+) -> str | None:
+    """Why a consular notice may not be sent now, or None if it may. ``referrals`` are the
+    case's protection referrals still pending: one keeps the consulate out, whatever the
+    latest screening says."""
     if consulate_country(case, instance_country) is None:
         return "the child is a national of this country: no consulate is involved"
     if case.screening_sequence == 0:
         return "the child has not been screened yet"
-    if case.international_protection_need:
-        return "possible international protection need: no contact with the consulate"
-    if case.trafficking_suspected:
-        return "presumed trafficking victim: no contact with the consulate"
+    reasons = open_need_reasons(
+        international_protection_need=case.international_protection_need,
+        trafficking_suspected=case.trafficking_suspected,
+        referrals=referrals,
+    )
+    if reasons:
+        return f"open protection need ({'; '.join(reasons)}): no contact with the consulate"
     return None
 
 

@@ -20,12 +20,16 @@ from shared.contracts.catalogue import (
     CHILD_REGISTERED_V1,
     CONSULAR_NOTIFIED_V1,
     PROTECTION_REFERRAL_MADE_V1,
+    PROTECTION_REFERRAL_UPDATED_V1,
     SCREENING_COMPLETED_V1,
     SHELTER_ASSIGNED_V1,
     EventContract,
 )
 from shared.contracts.child_registered import ChildRegisteredV1
-from shared.contracts.protection_referral import ProtectionReferralMadeV1
+from shared.contracts.protection_referral import (
+    ProtectionReferralMadeV1,
+    ProtectionReferralUpdatedV1,
+)
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 from shared.platform.inbox import handle_once
@@ -43,6 +47,7 @@ CONSUMED: tuple[EventContract, ...] = (
     SCREENING_COMPLETED_V1,
     SHELTER_ASSIGNED_V1,
     PROTECTION_REFERRAL_MADE_V1,
+    PROTECTION_REFERRAL_UPDATED_V1,
 )
 
 
@@ -117,6 +122,24 @@ def register_subscribers(
         event: ProtectionReferralMadeV1, headers: Annotated[dict, Context("message.headers")]
     ) -> None:
         async def apply(session: AsyncSession) -> None:
-            await cases.on_protection_referral(session, event, now=deps.clock())
+            await cases.on_protection_referral(
+                session, event, country=deps.country, now=deps.clock()
+            )
 
         await handle(headers, PROTECTION_REFERRAL_MADE_V1, apply)
+
+    @broker.subscriber(
+        PROTECTION_REFERRAL_UPDATED_V1.topic,
+        **options(PROTECTION_REFERRAL_UPDATED_V1.topic),
+        title=f"{PROTECTION_REFERRAL_UPDATED_V1.topic}:notification",
+        description="Follows a referral's status: while pending, no consulate is told.",
+    )
+    async def on_protection_referral_updated(
+        event: ProtectionReferralUpdatedV1, headers: Annotated[dict, Context("message.headers")]
+    ) -> None:
+        async def apply(session: AsyncSession) -> None:
+            await cases.on_protection_referral_updated(
+                session, event, country=deps.country, now=deps.clock()
+            )
+
+        await handle(headers, PROTECTION_REFERRAL_UPDATED_V1, apply)

@@ -21,6 +21,7 @@ __all__ = [
     "Notice",
     "NoticeAttempt",
     "NotifiedCase",
+    "NotifiedReferral",
     "OutboxMessage",
     "ProcessedEvent",
     "Recipient",
@@ -68,6 +69,20 @@ class NotifiedCase(Base):
     @property
     def protection_flag_open(self) -> bool:
         return self.international_protection_need or self.trafficking_suspected
+
+
+class NotifiedReferral(Base):
+    """A protection referral of a case and its latest known status: while one is pending
+    with the refugee commission or the prosecutor, no consulate is told of the child."""
+
+    __tablename__ = "notified_referrals"
+
+    referral_id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    case_id: Mapped[UUID] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    authority: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(20))
+    status_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Notice(Base):

@@ -1,6 +1,7 @@
 """A consular notice to a consulate that is not configured (a Peruvian child where only
-Guatemala's consulate is set up) ends `failed` with a delivery alert after its retries,
-instead of staying `pending` for ever: found by the fault harness."""
+Guatemala's consulate is set up) fails at once, since retrying cannot help, with a delivery
+alert naming what to configure, instead of staying `pending` for ever (found by the fault
+harness; issue 11, defect 5)."""
 
 from __future__ import annotations
 
@@ -37,9 +38,10 @@ async def test_a_notice_to_an_unconfigured_consulate_fails_with_an_alert(
             [child_registered(case_id, nationalities=("PE",)), screening_completed(case_id)],
         )
         failed = await _consular(http, case_id, "failed")
-        assert [a["outcome"] for a in failed["attempts"]] == ["error"] * 3
-        assert "consulates/PE" in failed["last_error"]
+        assert [a["outcome"] for a in failed["attempts"]] == ["unconfigured"]
+        assert "PUT /recipients/consulates/PE" in failed["last_error"]
         async with TopicReader(own_kafka.bootstrap_servers, "alert-raised", 20) as reader:
             records = await reader.read_until(lambda rs: len(rs) >= 1)
         alert = json.loads(records[0].value)
         assert alert["kind"] == "delivery_failed" and alert["case_id"] == str(case_id)
+        assert "PUT /recipients/consulates/PE" in alert["detail"]

@@ -20,6 +20,7 @@ from services.notification.firewall import (
     consulate_country,
     refusal,
 )
+from shared.contracts.protection_need import PendingReferral, open_need_reasons
 
 INSTANCE = "MX"
 LEAK = "LEAK-7f3a"  # planted in every protection field of the case: must never go out
@@ -105,7 +106,7 @@ def test_refusal_and_consulate_follow_the_rule(
         "protection": protection,
         "trafficking": trafficking,
     }
-    why = refusal(case, INSTANCE)
+    why = refusal(case, INSTANCE, ())
     if not any(applies.values()):
         assert why is None
         return
@@ -129,17 +130,17 @@ def test_national_is_relative_to_the_instance(
 ) -> None:
     case = facts(nationalities=nationalities)
     assert consulate_country(case, instance) == consulate
-    assert (refusal(case, instance) is None) == (consulate is not None)
+    assert (refusal(case, instance, ()) is None) == (consulate is not None)
 
 
 def test_a_flag_raised_on_a_rescreening_refuses_again() -> None:
     case = Case(screening_sequence=1)
-    assert refusal(case, INSTANCE) is None
+    assert refusal(case, INSTANCE, ()) is None
     case.screening_sequence, case.trafficking_suspected = 2, True
-    assert refusal(case, INSTANCE) is not None
+    assert refusal(case, INSTANCE, ()) is not None
     case.screening_sequence, case.trafficking_suspected = 3, False
     case.international_protection_need = True
-    assert refusal(case, INSTANCE) is not None
+    assert refusal(case, INSTANCE, ()) is not None
 
 
 CHILD_WITH_BIRTH = {"given_names", "family_names", "sex", "nationality", "date_of_birth"}
@@ -240,3 +241,29 @@ def test_assert_clean_accepts_clean_messages(message: Any) -> None:
 def test_assert_clean_walks_tuples_too() -> None:
     with pytest.raises(ValueError):
         assert_clean({"items": ({"shelter_id": "x"},)})
+
+
+@pytest.mark.parametrize("kind", ["refugee_commission", "prosecutor"])
+@pytest.mark.parametrize(
+    ("status", "open_"), [("sent", True), ("acknowledged", True), ("declined", False)]
+)
+def test_a_pending_referral_refuses_even_after_a_clean_rescreening(
+    kind: str, status: str, open_: bool
+) -> None:
+    case = Case(screening_sequence=2)  # re-screened with no flag
+    pending = [PendingReferral(kind, "COMAR", status)]
+    why = refusal(case, INSTANCE, pending)
+    assert (why is not None) == open_
+    if open_:
+        assert "COMAR" in why and status in why
+
+
+def test_the_open_need_lists_every_reason() -> None:
+    reasons = open_need_reasons(
+        international_protection_need=True,
+        trafficking_suspected=True,
+        referrals=[PendingReferral("prosecutor", "FGR", "sent")],
+        unresolved_events=2,
+    )
+    assert len(reasons) == 4
+    assert not open_need_reasons(international_protection_need=False, trafficking_suspected=False)

@@ -38,10 +38,14 @@ def _outbox(connection: Connection) -> tuple[set[str], dict[str, str]]:
     return columns, indexes
 
 
-def _downgrade_one(connection: Connection, migrations: Path) -> None:
+# the revision each service's outbox parking came with; a downgrade goes to the one before
+PARKING = {"notification": "0002"}
+
+
+def _downgrade_parking(connection: Connection, migrations: Path, service: str) -> None:
     config = alembic_config(migrations)
     config.attributes["connection"] = connection
-    command.downgrade(config, "-1")
+    command.downgrade(config, f"{PARKING.get(service, '0003')}-1")
 
 
 @pytest.mark.parametrize("service", MIGRATIONS)
@@ -56,7 +60,7 @@ async def test_outbox_parking_migrates_up_and_down(database_url: str, service: s
         assert "parked_at" in indexes["ix_outbox_messages_parked"]
 
         async with engine.begin() as connection:
-            await connection.run_sync(_downgrade_one, MIGRATIONS[service])
+            await connection.run_sync(_downgrade_parking, MIGRATIONS[service], service)
         async with engine.connect() as connection:
             columns, indexes = await connection.run_sync(_outbox)
         assert not {"parked_at", "refusals"} & columns
