@@ -19,12 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.referral import cases, events, placements
 from services.referral.models import AssistedReturn, ProtectionReferral, ReferralCase
 from shared.contracts.placement import ReleaseReason
-from shared.contracts.protection_referral import ReferralKind, ReferralStatus
+from shared.contracts.protection_need import PENDING_REFERRAL_STATUSES
+from shared.contracts.protection_referral import ReferralKind
 
 SCHEDULED = "scheduled"
 BLOCKED = "blocked"
 HANDED_OVER = "handed_over"
-PENDING_STATUSES = frozenset({ReferralStatus.SENT.value, ReferralStatus.ACKNOWLEDGED.value})
+# what counts as pending is the platform's one rule (shared/contracts/protection_need.py)
+PENDING_STATUSES = PENDING_REFERRAL_STATUSES
 
 
 class NotFound(LookupError):
