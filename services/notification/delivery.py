@@ -1,9 +1,12 @@
 """The delivery worker: sends due notices, records every attempt, retries with exponential
 backoff and jitter, and gives up after ``notification_max_attempts`` with an alert.
 
-A notice is claimed by pushing its next attempt past a lease, so a crash mid-send only
-delays it: it becomes due again and is sent with the same notice id (``Idempotency-Key``),
-which lets a receiver ignore a repeat. The network call runs outside any transaction.
+A notice is claimed (``sending``) by pushing its next attempt past a lease, so a crash
+mid-send only delays it: it becomes due again and is sent with the same notice id
+(``Idempotency-Key``), which lets a receiver ignore a repeat. The network call runs outside
+any transaction. A block arriving while a notice is ``sending`` waits for the outcome: a
+delivery is always recorded as delivered (and followed by the flag-after-notice alert when a
+need opened meanwhile); a failed try goes back to ``pending``, where the firewall refuses it.
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ from shared.contracts.notification import AlertKind
 from shared.platform.wakeup import Wakeup
 
 log = logging.getLogger(__name__)
+
+SENDING = "sending"
+CLAIMABLE = ("pending", SENDING)
 
 ATTEMPTS = Counter(
     "opi_notification_attempts_total", "Notice delivery attempts", ["purpose", "outcome"]
@@ -95,13 +101,15 @@ class DeliveryWorker:
             due = (
                 await session.scalars(
                     select(Notice)
-                    .where(Notice.status == "pending", Notice.next_attempt_at <= now)
+                    # a notice still `sending` past its lease was claimed by a worker that died
+                    .where(Notice.status.in_(CLAIMABLE), Notice.next_attempt_at <= now)
                     .order_by(Notice.next_attempt_at)
                     .limit(limit)
                     .with_for_update(skip_locked=True)
                 )
             ).all()
             for notice in due:
+                notice.status = SENDING  # a block arriving now waits for the outcome
                 notice.next_attempt_at = now + timedelta(seconds=self._policy.lease)
             return [notice.id for notice in due]
 
@@ -172,8 +180,8 @@ class DeliveryWorker:
                 select(Notice).where(Notice.id == notice_id).with_for_update()
             )
             assert notice is not None
-            if notice.status != "pending":
-                # settled meanwhile (blocked by a flag, or by another claim): keep that outcome
+            if notice.status != SENDING:
+                # settled meanwhile (by another claim after this one's lease): keep that outcome
                 log.warning(
                     "notice %s is %s; %s attempt not applied", notice.id, notice.status, outcome
                 )
@@ -213,6 +221,8 @@ class DeliveryWorker:
             return
         notice.last_error = detail
         if outcome != "unconfigured" and notice.attempts < self._policy.max_attempts:
+            # the next attempt asks the firewall again: a need opened meanwhile blocks it then
+            notice.status = "pending"
             notice.next_attempt_at = now + timedelta(seconds=self._policy.delay(notice.attempts))
             return
         notice.status = "failed"

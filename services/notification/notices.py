@@ -164,7 +164,9 @@ async def consular(
 
 
 async def block_consular(session: AsyncSession, case_id: UUID, why: str) -> list[Notice]:
-    """A flag was raised: nothing not yet delivered may reach the consulate."""
+    """A need opened: nothing waiting may reach the consulate. A notice being sent at this
+    moment is left to its outcome: recorded as delivered if it was, and then followed by
+    the flag-after-notice alert; sent again, and so refused by the firewall, if it was not."""
     pending = await session.scalars(
         select(Notice).where(
             Notice.case_id == case_id,
