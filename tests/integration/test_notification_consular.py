@@ -70,7 +70,9 @@ async def _settled(notification: Notification, case_id: UUID, count: int) -> lis
     async with notification.service.client(notification.supervisor) as http:
         for _ in range(150):
             found = (await http.get("/notices", params={"case_id": str(case_id)})).json()
-            if len(found) >= count and all(n["status"] != "pending" for n in found):
+            if len(found) >= count and all(
+                n["status"] not in ("pending", "sending") for n in found
+            ):
                 return found
             await asyncio.sleep(0.1)
     raise TimeoutError(f"notices of {case_id} did not settle: {found}")

@@ -35,7 +35,10 @@ async def test_a_notice_to_an_unconfigured_consulate_fails_with_an_alert(
         case_id = uuid4()
         await produce_events(
             own_kafka.bootstrap_servers,
-            [child_registered(case_id, nationalities=("PE",)), screening_completed(case_id)],
+            [
+                child_registered(case_id, nationalities=("PE",)),
+                screening_completed(case_id, nationalities=("PE",)),
+            ],
         )
         failed = await _consular(http, case_id, "failed")
         assert [a["outcome"] for a in failed["attempts"]] == ["unconfigured"]
