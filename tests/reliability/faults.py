@@ -34,6 +34,7 @@ class Fault:
 class FaultLog:
     faults: list[Fault] = field(default_factory=list)
     notification_kills: list[float] = field(default_factory=list)  # monotonic times
+    database_outages: list[tuple[float, float]] = field(default_factory=list)
 
 
 class FaultSchedule:
@@ -114,6 +115,7 @@ class FaultSchedule:
             for name in names:
                 await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
             await admin.close()
+            self.log.database_outages.append((fault.started, time.monotonic()))
 
     async def _consulate(self, fault: Fault) -> None:
         fault.target = "consulate webhook (slow, then failing)"

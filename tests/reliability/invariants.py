@@ -25,6 +25,7 @@ class Check:
     promise: str
     checked: int
     broken: list[str]
+    note: str = ""
 
     @property
     def held(self) -> bool:
@@ -127,21 +128,30 @@ async def notices_settled(
             broken.append(f"notice {notice_id} failed without a delivery_failed alert")
         elif status == "delivered" and not times:
             broken.append(f"notice {notice_id} marked delivered, never received")
-        if len(times) > 1 and not (
-            _crash_between(times, faults.notification_kills) or str(notice_id) in late
-        ):
-            broken.append(f"notice {notice_id} received {len(times)} times, none unanswered")
+        if len(times) > 1 and not (_answer_lost(times, faults) or str(notice_id) in late):
+            broken.append(
+                f"notice {notice_id} ({channel}) received {len(times)} times, and no crash, "
+                "database outage or late answer came between"
+            )
+    repeated = sum(len(times) > 1 for times in received.values())
     return Check(
-        "every notice delivered at most once per id, or failed with an alert", len(notices), broken
+        "every notice delivered once per id (a repeat only where its answer was lost), "
+        "or failed with an alert",
+        len(notices),
+        broken,
+        f"{repeated} received twice or more, each with the same id",
     )
 
 
-def _crash_between(times: list[float], kills: list[float]) -> bool:
-    """A repeat is the at-least-once price of a send whose answer never reached the sender:
-    it crashed after the send and before its record, or the answer came after its timeout.
-    The repeat carries the same notice id (and Idempotency-Key), so the consulate keeps one."""
+def _answer_lost(times: list[float], faults: FaultLog) -> bool:
+    """A repeat is the at-least-once price of a send whose outcome could not be recorded:
+    the sender crashed after the send, or its database was away when it came to write the
+    outcome (a late answer is told apart by the receiver). The repeat carries the same
+    notice id (Message-ID, Idempotency-Key), so the recipient keeps one."""
     first, last = min(times), max(times)
-    return any(first <= kill <= last for kill in kills)
+    crashed = any(first <= kill <= last for kill in faults.notification_kills)
+    database_away = any(start <= last and end >= first for start, end in faults.database_outages)
+    return crashed or database_away
 
 
 async def shelters_within_capacity(engines: dict[str, AsyncEngine]) -> Check:

@@ -42,9 +42,10 @@ def render(
         )
     kinds = Counter(fault.kind for fault in faults.faults)
     lines += ["", "By kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())), ""]
-    lines += ["## Promises", "| promise | checked | held |", "|---|---|---|"]
+    lines += ["## Promises", "| promise | checked | held | note |", "|---|---|---|---|"]
     for check in checks:
-        lines.append(f"| {check.promise} | {check.checked} | {'yes' if check.held else 'NO'} |")
+        held = "yes" if check.held else "NO"
+        lines.append(f"| {check.promise} | {check.checked} | {held} | {check.note} |")
     for check in checks:
         if check.broken:
             lines += ["", f"### Broken: {check.promise}", *(f"- {b}" for b in check.broken[:50])]
