@@ -77,12 +77,15 @@ async def on_screening_completed(
     session: AsyncSession, event: ScreeningCompletedV1, *, country: str, now: datetime
 ) -> None:
     case = await _case(session, event)
-    if event.sequence <= case.screening_sequence:
-        return  # an older screening arriving late changes nothing
-    case.screening_sequence = event.sequence
-    case.first_screened_at = case.first_screened_at or event.screened_at
-    case.international_protection_need = event.international_protection_need
-    case.trafficking_suspected = event.trafficking_suspected
+    flagged = event.international_protection_need or event.trafficking_suspected
+    if event.sequence <= case.screening_sequence and not flagged:
+        return  # an older clean screening arriving late changes nothing
+    case.screening_sequence = max(case.screening_sequence, event.sequence)
+    case.first_screened_at = min(filter(None, (case.first_screened_at, event.screened_at)))
+    # Any screening can add a flag, whenever it arrives, but none clears one: closing a need
+    # is a supervisor's recorded decision, and until one is made the consulate stays out.
+    case.international_protection_need |= event.international_protection_need
+    case.trafficking_suspected |= event.trafficking_suspected
     await alerts.close_alert(
         session, case.case_id, AlertKind.SCREENING_OVERDUE, country=country, now=now
     )

@@ -45,7 +45,8 @@ class Recipient(Base):
 
 
 class NotifiedCase(Base):
-    """What notification knows of a case; the newest screening decides the flags."""
+    """What notification knows of a case. A protection flag, once any screening raised it,
+    stays raised: a re-screening never clears one (that is a supervisor's decision)."""
 
     __tablename__ = "notified_cases"
 

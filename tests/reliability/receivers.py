@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email import message_from_bytes
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ class Receipt:
     at: float  # monotonic
     status: int
     late: bool  # answered after the sender had given up waiting
+    arrived: datetime  # the wall clock the databases use too, when the request came in
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Consulates:
             if not verify(body, self.secret, request.headers.get(SIGNATURE_HEADER, "")):
                 self.bad_signatures += 1
                 return JSONResponse({"accepted": False}, status_code=401)
+            arrived = datetime.now(UTC)
             notice_id = request.headers.get(NOTICE_ID_HEADER, "")
             key = request.headers.get("Idempotency-Key", "")
             slow = self.mode == "slow"
@@ -53,7 +56,7 @@ class Consulates:
                 await asyncio.sleep(SLOW_SECONDS)
             status = 503 if self.mode == "failing" else 202
             # a slow answer that the sender gave up on was still received here
-            self.receipts.append(Receipt(notice_id, key, time.monotonic(), status, slow))
+            self.receipts.append(Receipt(notice_id, key, time.monotonic(), status, slow, arrived))
             return JSONResponse({"accepted": status == 202}, status_code=status)
 
         return app

@@ -22,6 +22,7 @@ from tests.conftest import RunningService
 from tests.reliability import invariants, report
 from tests.reliability.drain import drained
 from tests.reliability.faults import FaultSchedule
+from tests.reliability.firewall_check import consulates_never_told_of_an_open_need
 from tests.reliability.malformed import TOPIC as MALFORMED_TOPIC
 from tests.reliability.malformed import Malformed, only_malformed_dead_lettered
 from tests.reliability.rebuild_check import statistics_equal_rebuild
@@ -91,6 +92,7 @@ async def run_harness(
             load_seconds = time.monotonic() - began
             drain_seconds = await drained(stack, engines, within=300)
             rebuilt, national_total = await statistics_equal_rebuild(stack, workdir)
+            firewall = await consulates_never_told_of_an_open_need(engines, consulates)
             checks = [
                 await invariants.registrations_kept(workload.truth, engines, national_total),
                 await invariants.events_delivered(stack, engines, f"{MALFORMED_TOPIC}.dlq"),
@@ -98,6 +100,7 @@ async def run_harness(
                 await invariants.notices_settled(engines, consulates, smtp.inbox, faults.log),
                 await invariants.shelters_within_capacity(engines),
                 rebuilt,
+                firewall,
             ]
             for balancer in (intake, referral, supervisor):
                 await balancer.aclose()
