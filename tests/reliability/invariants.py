@@ -87,10 +87,10 @@ async def events_delivered(
             engine, "SELECT event_id, headers, published_at FROM outbox_messages"
         ):
             checked += 1
-            if published is None:
-                broken.append(f"{name}: outbox event {event_id} never sent (parked or waiting)")
-                continue
             event_type = _header(headers, "ce_type")
+            if published is None:
+                broken.append(f"{name}: {event_type} {event_id} never sent (parked or waiting)")
+                continue
             for consumer, by_type in consumed.items():
                 if event_type in by_type and event_id not in by_type[event_type]:
                     broken.append(f"{consumer} never applied {event_type} {event_id} of {name}")

@@ -92,6 +92,8 @@ async def run_harness(
             load_seconds = time.monotonic() - began
             drain_seconds = await drained(stack, engines, within=300)
             rebuilt, national_total = await statistics_equal_rebuild(stack, workdir)
+            # the services stay alive meanwhile (a late retry, an alert): caught up again
+            await drained(stack, engines, within=120)
             firewall = await consulates_never_told_of_an_open_need(engines, consulates)
             checks = [
                 await invariants.registrations_kept(workload.truth, engines, national_total),
