@@ -1,8 +1,8 @@
 """One notice run: the notification service on one database, its authority and the
-Guatemalan consulate configured over HTTP as signed webhooks to a local receiver, then a burst
-of clean registrations and screenings produced straight to Kafka and timed until the receiver
-has taken in both notices of every child. Everything it starts is stopped before it returns or
-raises."""
+Guatemalan consulate configured over HTTP as signed webhooks to a local receiver (proposed by
+one supervisor, approved by another), then a burst of clean registrations and screenings
+produced straight to Kafka and timed until the receiver has taken in both notices of every
+child. Everything it starts is stopped before it returns or raises."""
 
 from __future__ import annotations
 
@@ -16,12 +16,14 @@ from typing import Any
 import httpx
 
 from benchmarks.http_load import client
-from benchmarks.infra import ServiceServer, officer_token, postgres_database
+from benchmarks.infra import COUNTRY, ServiceServer, officer_token, postgres_database
 from benchmarks.kafka_group import skip_to_end
 from benchmarks.notice_burst import NATIONALITY, clean_children, produce_children, summarise
 from benchmarks.produce import producer
 from benchmarks.webhook_receiver import WebhookReceiver
 from shared.contracts.topics import CHILD_REGISTERED, SCREENING_COMPLETED, SHELTER_ASSIGNED
+from shared.platform.config import Settings
+from shared.platform.dev_identity import mint_token
 
 SUPERVISOR = "supervisor"
 SECRETS = {"authority": "bench-authority-secret-0001", "consulate": "bench-consulate-secret-01"}
@@ -38,7 +40,22 @@ class NoticeOptions:
     seed: int
 
 
-async def configure_recipients(http: httpx.AsyncClient, receiver_url: str) -> None:
+def second_supervisor_token(data_dir: Path) -> str:
+    """A consulate's or an authority's entry takes effect once another supervisor approves."""
+    settings = Settings(country=COUNTRY, data_dir=data_dir)
+    return mint_token(
+        data_dir,
+        settings.realm,
+        issuer=settings.issuer,
+        subject="bench-supervisor-2",
+        roles=[SUPERVISOR],
+        username="bench-supervisor-2",
+    )
+
+
+async def configure_recipients(
+    http: httpx.AsyncClient, approver: httpx.AsyncClient, receiver_url: str
+) -> None:
     for path, hook in HOOKS.items():
         body = {
             "name": f"bench {hook}",
@@ -48,6 +65,9 @@ async def configure_recipients(http: httpx.AsyncClient, receiver_url: str) -> No
             "contact": "+52 55 5555 0000",
         }
         response = await http.put(f"/recipients/{path}", json=body)
+        if response.status_code == 202:  # proposed: the second supervisor approves it
+            change = response.json()["id"]
+            response = await approver.post(f"/recipient-changes/{change}/approval")
         if response.status_code != 200:
             raise RuntimeError(f"PUT /recipients/{path}: {response.status_code} {response.text}")
 
@@ -94,7 +114,10 @@ async def notice_run(
             )
         )
         http = await stack.enter_async_context(client(server.url, token, 4))
-        await configure_recipients(http, receiver.url)
+        approver = await stack.enter_async_context(
+            client(server.url, second_supervisor_token(data_dir), 1)
+        )
+        await configure_recipients(http, approver, receiver.url)
         kafka_producer = producer(kafka)
         await kafka_producer.start()
         stack.push_async_callback(kafka_producer.stop)

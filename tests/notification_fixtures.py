@@ -1,14 +1,20 @@
 """A webhook receiver for tests of the notification service: a real HTTP server that checks
-each signature, can be told to fail, and keeps what it accepted (once per notice id)."""
+each signature, can be told to fail, and keeps what it accepted (once per notice id); and the
+directory's entries put in effect directly, as the development seed does (a consulate or an
+authority set over HTTP waits for a second supervisor's approval)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 
+from services.notification import recipients
 from services.notification.channels import NOTICE_ID_HEADER, SIGNATURE_HEADER, verify
+from services.notification.schemas import RecipientIn
 
 SECRET = "consulate-shared-secret-0001"
 
@@ -55,3 +61,23 @@ def recipient(url: str, name: str = "Consulado") -> dict[str, Any]:
         "secret": SECRET,
         "contact": "+52 55 5555 0000",
     }
+
+
+async def seed_recipients(app: FastAPI, entries: Iterable[tuple[str, dict[str, Any]]]) -> None:
+    """``("consulates/GT", recipient(...))`` entries in effect at once, through the service's
+    own seeding (audited as seeded), bypassing the four-eyes approval of HTTP changes."""
+    seeded = []
+    for kind_key, body in entries:
+        kind, key = kind_key.split("/", 1)
+        seeded.append((kind, key, RecipientIn.model_validate(body)))
+    async with app.state.sessions() as session, session.begin():
+        for kind, key, recipient_in in seeded:
+            await recipients.apply(
+                session,
+                recipients.SEED_ACTOR,
+                recipients.SEEDED,
+                kind,
+                key,
+                recipient_in,
+                datetime.now(UTC),
+            )

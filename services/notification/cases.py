@@ -9,11 +9,15 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notification import alerts, notices, referrals
+from services.notification import alerts, need, notices, referrals
 from services.notification.models import NotifiedCase
 from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.notification import AlertKind
-from shared.contracts.protection_need import is_pending, open_need_reasons
+from shared.contracts.protection_need import (
+    ProtectionNeedClearedV1,
+    ProtectionNeedKind,
+    is_pending,
+)
 from shared.contracts.protection_referral import (
     ProtectionReferralMadeV1,
     ProtectionReferralUpdatedV1,
@@ -51,6 +55,17 @@ async def _case(
         select(NotifiedCase).where(NotifiedCase.case_id == event.case_id).with_for_update()
     )
     assert case is not None
+    if not case.nationalities and not case.registration_seen and not case.screenings_applied:
+        # a placeholder kept for a decision that came first: the child's details now
+        case.given_names, case.family_names = child.given_names, child.family_names
+        case.sex, case.date_of_birth, case.age_years = (
+            child.sex,
+            child.date_of_birth,
+            child.age_years,
+        )
+        case.nationalities = list(child.nationalities)
+        case.returned_national = event.returned_national
+        case.registered_at = event.registered_at
     return case
 
 
@@ -77,32 +92,106 @@ async def on_screening_completed(
     session: AsyncSession, event: ScreeningCompletedV1, *, country: str, now: datetime
 ) -> None:
     case = await _case(session, event)
-    flagged = event.international_protection_need or event.trafficking_suspected
-    if event.sequence <= case.screening_sequence and not flagged:
-        return  # an older clean screening arriving late changes nothing
+    was_open = await need.reasons(session, case)
+    case.screenings_applied += 1
     case.screening_sequence = max(case.screening_sequence, event.sequence)
     case.first_screened_at = min(filter(None, (case.first_screened_at, event.screened_at)))
-    # Any screening can add a flag, whenever it arrives, but none clears one: closing a need
-    # is a supervisor's recorded decision, and until one is made the consulate stays out.
-    case.international_protection_need |= event.international_protection_need
-    case.trafficking_suspected |= event.trafficking_suspected
+    # Any screening can raise a flag, whenever it arrives, but none clears one: closing a
+    # need is a supervisor's recorded decision, and until one is made the consulate stays out.
+    protection, trafficking = case.protection_flag, case.trafficking_flag
+    if event.international_protection_need:
+        protection = protection.raised(event.sequence)
+    if event.trafficking_suspected:
+        trafficking = trafficking.raised(event.sequence)
+    case.keep_flags(protection, trafficking)
     await alerts.close_alert(
         session, case.case_id, AlertKind.SCREENING_OVERDUE, country=country, now=now
     )
-    reasons = await need_reasons(session, case)
+    await _decide(session, case, was_open, country=country, now=now)
+
+
+async def on_protection_need_cleared(
+    session: AsyncSession, event: ProtectionNeedClearedV1, *, country: str, now: datetime
+) -> None:
+    """A supervisor's decision closes the flags it names, up to the screening it saw; if no
+    other part of the need remains open, the consulate may now be told."""
+    case = await session.scalar(
+        select(NotifiedCase).where(NotifiedCase.case_id == event.case_id).with_for_update()
+    )
+    if case is None:
+        # intake decided on screenings this service has not seen: keep the decision for them
+        case = await _placeholder(session, event.case_id, event.decided_at)
+    was_open = await need.reasons(session, case)
+    protection, trafficking = case.protection_flag, case.trafficking_flag
+    if ProtectionNeedKind.INTERNATIONAL_PROTECTION in event.cleared:
+        protection = protection.cleared(event.through_sequence)
+    if ProtectionNeedKind.TRAFFICKING in event.cleared:
+        trafficking = trafficking.cleared(event.through_sequence)
+    case.keep_flags(protection, trafficking)
+    # the decision saw screenings up to its sequence: any of them not here yet is awaited
+    case.screening_sequence = max(case.screening_sequence, event.through_sequence)
+    if case.registration_seen or case.screenings_applied:
+        await _decide(session, case, was_open, country=country, now=now)
+
+
+async def _placeholder(session: AsyncSession, case_id: UUID, at: datetime) -> NotifiedCase:
+    """A case known so far only by a decision about it: no child details, no registration;
+    its screenings, when they come, fill it in (and no consul is told before they do)."""
+    await insert_if_absent(
+        session,
+        NotifiedCase,
+        {
+            "case_id": case_id,
+            "given_names": "",
+            "family_names": "",
+            "sex": "unknown",
+            "date_of_birth": None,
+            "age_years": 0,
+            "nationalities": [],
+            "returned_national": False,
+            "registered_at": at,
+            "registration_seen": False,
+            "screening_sequence": 0,
+            "international_protection_need": False,
+            "trafficking_suspected": False,
+        },
+        ["case_id"],
+    )
+    case = await session.scalar(
+        select(NotifiedCase).where(NotifiedCase.case_id == case_id).with_for_update()
+    )
+    assert case is not None
+    return case
+
+
+async def _decide(
+    session: AsyncSession,
+    case: NotifiedCase,
+    was_open: list[str],
+    *,
+    country: str,
+    now: datetime,
+) -> None:
+    """After any change to the case's need: plan the consular notice if the firewall allows
+    one, else keep the consulate out (and alert if it may already know)."""
+    reasons = await need.reasons(session, case)
     if not reasons:
         await notices.consular(session, case, country=country, now=now)
         return
-    await _need_opened(session, case.case_id, case, "; ".join(reasons), country=country, now=now)
+    await _need_opened(
+        session,
+        case.case_id,
+        case,
+        "; ".join(reasons),
+        newly=not was_open,
+        country=country,
+        now=now,
+    )
 
 
 async def need_reasons(session: AsyncSession, case: NotifiedCase) -> list[str]:
     """The open protection need of the case, from this service's copy of the facts."""
-    return open_need_reasons(
-        international_protection_need=case.international_protection_need,
-        trafficking_suspected=case.trafficking_suspected,
-        referrals=await referrals.pending(session, case.case_id),
-    )
+    return await need.reasons(session, case)
 
 
 async def _need_opened(
@@ -111,15 +200,17 @@ async def _need_opened(
     case: NotifiedCase | None,
     why: str,
     *,
+    newly: bool,
     country: str,
     now: datetime,
 ) -> None:
-    """Nothing not yet delivered may reach the consulate; one already told raises an alert."""
+    """Nothing not yet delivered may reach the consulate; a need that opens once the
+    consulate may have been told (a delivery, or a try it answered) raises an alert."""
     await notices.block_consular(session, case_id, f"open protection need: {why}")
     await alerts.close_alert(
         session, case_id, AlertKind.CONSULAR_NOTICE_OVERDUE, country=country, now=now
     )
-    if case is not None and case.consular_notified_at is not None:
+    if newly and case is not None and case.consular_contacted_at is not None:
         await alerts.raise_alert(
             session,
             case_id,
@@ -216,6 +307,10 @@ async def _follow_referral(
     country: str,
     now: datetime,
 ) -> None:
+    case = await session.scalar(
+        select(NotifiedCase).where(NotifiedCase.case_id == case_id).with_for_update()
+    )
+    was_open = await need.reasons(session, case) if case is not None else []
     row = await referrals.record(
         session,
         referral_id=referral_id,
@@ -226,6 +321,7 @@ async def _follow_referral(
         at=at,
     )
     if is_pending(row.status):
-        case = await session.get(NotifiedCase, case_id)
         why = f"protection referral to {authority} pending ({row.status})"
-        await _need_opened(session, case_id, case, why, country=country, now=now)
+        await _need_opened(
+            session, case_id, case, why, newly=not was_open, country=country, now=now
+        )

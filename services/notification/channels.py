@@ -12,6 +12,8 @@ from typing import Any
 import aiosmtplib
 import httpx
 
+from services.notification.webhook_addresses import WebhookAddresses
+
 SIGNATURE_HEADER = "X-OPI-Signature"
 NOTICE_ID_HEADER = "X-OPI-Notice-Id"
 
@@ -25,7 +27,17 @@ class Destination:
 
 
 class DeliveryError(Exception):
-    pass
+    """A failed try. ``reached``: the recipient may have read the message anyway (it answered
+    with an error, or the request went out and no answer came), which for a consulate counts
+    as being told."""
+
+    def __init__(self, message: str, *, reached: bool = False) -> None:
+        super().__init__(message)
+        self.reached = reached
+
+
+# errors after the request may have been sent: the receiver may have the message
+MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError, httpx.ReadError)
 
 
 def body_of(message: dict[str, Any]) -> bytes:
@@ -50,8 +62,10 @@ class Channels:
         smtp_port: int,
         sender: str,
         smtp_timeout: float,
+        addresses: WebhookAddresses,
     ) -> None:
         self._http = http
+        self._addresses = addresses
         self._smtp_host = smtp_host
         self._smtp_port = smtp_port
         self._sender = sender
@@ -66,6 +80,10 @@ class Channels:
         raise DeliveryError(f"unknown channel {destination.channel!r}")
 
     async def _webhook(self, destination: Destination, notice_id: str, message: dict) -> str:
+        # again at every send: the name may resolve elsewhere since the entry was saved
+        refusal = await self._addresses.refusal(destination.address)
+        if refusal:
+            raise DeliveryError(f"webhook address refused, nothing sent: {refusal}")
         body = body_of(message)
         headers = {
             "Content-Type": "application/json",
@@ -77,9 +95,10 @@ class Channels:
         try:
             response = await self._http.post(destination.address, content=body, headers=headers)
         except httpx.HTTPError as error:
-            raise DeliveryError(f"{type(error).__name__}: {error}") from error
+            reached = isinstance(error, MAYBE_SENT)
+            raise DeliveryError(f"{type(error).__name__}: {error}", reached=reached) from error
         if response.status_code >= 300:
-            raise DeliveryError(f"HTTP {response.status_code}")
+            raise DeliveryError(f"HTTP {response.status_code}", reached=True)
         return f"HTTP {response.status_code}"
 
     async def _email(self, destination: Destination, notice_id: str, message: dict) -> str:

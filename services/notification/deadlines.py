@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notification import alerts, referrals
+from services.notification import alerts, need
 from services.notification.models import Alert, NotifiedCase, NotifiedReferral
 from shared.contracts.notification import AlertKind
 from shared.contracts.protection_need import PENDING_REFERRAL_STATUSES
@@ -93,9 +93,7 @@ async def _close_resolved(session: AsyncSession, *, now: datetime, country: str)
         resolved = (
             case.screening_sequence > 0
             if alert.kind == AlertKind.SCREENING_OVERDUE
-            else case.consular_notified_at is not None
-            or case.protection_flag_open
-            or bool(await referrals.pending(session, case.case_id))
+            else case.consular_notified_at is not None or bool(await need.reasons(session, case))
         )
         if resolved:
             closed += await alerts.close_alert(

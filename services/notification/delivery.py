@@ -23,7 +23,7 @@ from prometheus_client import Counter
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.notification import alerts, events, firewall, notices, referrals
+from services.notification import alerts, events, firewall, need, notices
 from services.notification.channels import Channels, DeliveryError, Destination
 from services.notification.models import Notice, NoticeAttempt, NotifiedCase
 from shared.contracts.notification import AlertKind
@@ -140,13 +140,17 @@ class DeliveryWorker:
             # bounded by the lease, so no other claim can overlap this one
             async with asyncio.timeout(self._policy.lease * 0.8):
                 detail = await self._channels.deliver(destination, str(notice_id), message)
-        except (DeliveryError, TimeoutError) as error:
-            await self._settle(notice_id, "error", str(error) or "timed out")
+        except DeliveryError as error:
+            await self._settle(notice_id, "error", str(error), reached=error.reached)
+        except TimeoutError:  # the request may have gone out: the recipient may have it
+            await self._settle(notice_id, "error", "timed out", reached=True)
         except Exception as error:  # a bad address or message: recorded, retried, alerted
             log.exception("notice %s could not be sent", notice_id)
             await self._settle(notice_id, "error", f"{type(error).__name__}: {error}")
         else:
-            await self._settle(notice_id, "delivered", detail, recipient=destination.name)
+            await self._settle(
+                notice_id, "delivered", detail, recipient=destination.name, reached=True
+            )
 
     async def _completed(self, session: AsyncSession, notice: Notice) -> dict:
         """A referral may arrive before the registration that says who the child is: the
@@ -165,21 +169,36 @@ class DeliveryWorker:
         case = await session.get(NotifiedCase, notice.case_id)
         if case is None:
             return "unknown case"
-        pending = await referrals.pending(session, notice.case_id)
-        refusal = firewall.refusal(case, self._country, pending)
+        refusal = await need.consular_refusal(session, case, self._country)
         if refusal is None:
             firewall.assert_clean(notice.message)
         return refusal
 
     async def _settle(
-        self, notice_id: UUID, outcome: str, detail: str, recipient: str = ""
+        self,
+        notice_id: UUID,
+        outcome: str,
+        detail: str,
+        recipient: str = "",
+        *,
+        reached: bool = False,
     ) -> None:
         now = self._clock()
         async with self._sessions() as session, session.begin():
+            case_id, purpose = (
+                await session.execute(
+                    select(Notice.case_id, Notice.purpose).where(Notice.id == notice_id)
+                )
+            ).one()
+            if purpose == "consular":
+                # the case first, then the notice: the order the event handlers lock them in
+                await session.get(NotifiedCase, case_id, with_for_update=True)
             notice = await session.scalar(
                 select(Notice).where(Notice.id == notice_id).with_for_update()
             )
             assert notice is not None
+            if reached and notice.purpose == "consular":  # whatever else happened meanwhile
+                await self._contacted(session, notice, now)
             if notice.status != SENDING:
                 # settled meanwhile (by another claim after this one's lease): keep that outcome
                 log.warning(
@@ -245,16 +264,6 @@ class DeliveryWorker:
             case = await session.get(NotifiedCase, notice.case_id)
             if case is not None:
                 case.consular_notified_at = now
-                # a need opened while the message was on its way
-                if case.protection_flag_open or await referrals.pending(session, case.case_id):
-                    await alerts.raise_alert(
-                        session,
-                        case.case_id,
-                        AlertKind.FLAG_AFTER_CONSULAR_NOTICE,
-                        "a protection flag was raised while the consulate was being notified",
-                        country=self._country,
-                        now=now,
-                    )
             await alerts.close_alert(
                 session,
                 notice.case_id,
@@ -265,3 +274,23 @@ class DeliveryWorker:
         await alerts.close_alert(
             session, notice.case_id, AlertKind.DELIVERY_FAILED, country=self._country, now=now
         )
+
+    async def _contacted(self, session: AsyncSession, notice: Notice, now: datetime) -> None:
+        """The consulate may have read this try (delivered, or it answered with an error):
+        the case counts as told. A need that opened while the try was on its way raises the
+        flag-after-notice alert now, and so tells the supervisors."""
+        case = await session.get(NotifiedCase, notice.case_id, with_for_update=True)
+        if case is None:
+            return
+        case.consular_contacted_at = case.consular_contacted_at or now
+        reasons = await need.reasons(session, case)
+        if reasons:
+            await alerts.raise_alert(
+                session,
+                case.case_id,
+                AlertKind.FLAG_AFTER_CONSULAR_NOTICE,
+                "a protection need opened while the consulate was being notified: "
+                f"{'; '.join(reasons)}"[:500],
+                country=self._country,
+                now=now,
+            )

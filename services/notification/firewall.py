@@ -62,11 +62,16 @@ def consulate_country(case: CaseFacts, instance_country: str) -> str | None:
 
 
 def refusal(
-    case: CaseFacts, instance_country: str, referrals: Iterable[PendingReferral]
+    case: CaseFacts,
+    instance_country: str,
+    referrals: Iterable[PendingReferral],
+    *,
+    unresolved_events: int,
 ) -> str | None:
     """Why a consular notice may not be sent now, or None if it may. ``referrals`` are the
     case's protection referrals still pending: one keeps the consulate out, whatever the
-    latest screening says."""
+    latest screening says; so does any event that could open a need and is not applied
+    (``unresolved_events``)."""
     if consulate_country(case, instance_country) is None:
         return "the child is a national of this country: no consulate is involved"
     if case.screening_sequence == 0:
@@ -75,6 +80,7 @@ def refusal(
         international_protection_need=case.international_protection_need,
         trafficking_suspected=case.trafficking_suspected,
         referrals=referrals,
+        unresolved_events=unresolved_events,
     )
     if reasons:
         return f"open protection need ({'; '.join(reasons)}): no contact with the consulate"

@@ -19,6 +19,7 @@ from shared.contracts.catalogue import (
     AUTHORITY_NOTIFIED_V1,
     CHILD_REGISTERED_V1,
     CONSULAR_NOTIFIED_V1,
+    PROTECTION_NEED_CLEARED_V1,
     PROTECTION_REFERRAL_MADE_V1,
     PROTECTION_REFERRAL_UPDATED_V1,
     SCREENING_COMPLETED_V1,
@@ -26,6 +27,7 @@ from shared.contracts.catalogue import (
     EventContract,
 )
 from shared.contracts.child_registered import ChildRegisteredV1
+from shared.contracts.protection_need import ProtectionNeedClearedV1
 from shared.contracts.protection_referral import (
     ProtectionReferralMadeV1,
     ProtectionReferralUpdatedV1,
@@ -48,6 +50,13 @@ CONSUMED: tuple[EventContract, ...] = (
     SHELTER_ASSIGNED_V1,
     PROTECTION_REFERRAL_MADE_V1,
     PROTECTION_REFERRAL_UPDATED_V1,
+    PROTECTION_NEED_CLEARED_V1,
+)
+# a dead letter of these may hide a flag or a pending referral: it holds its case's need open
+NEED_OPENING: tuple[EventContract, ...] = (
+    SCREENING_COMPLETED_V1,
+    PROTECTION_REFERRAL_MADE_V1,
+    PROTECTION_REFERRAL_UPDATED_V1,
 )
 
 
@@ -64,7 +73,12 @@ def register_subscribers(
 ) -> None:
     async def handle(headers: dict, contract: EventContract, apply) -> None:  # noqa: ANN001
         if await handle_once(
-            deps.sessions, consumer=CONSUMER, headers=headers, contract=contract, apply=apply
+            deps.sessions,
+            consumer=CONSUMER,
+            headers=headers,
+            contract=contract,
+            apply=apply,
+            keeps_unresolved=True,
         ):
             deps.on_change()
 
@@ -143,3 +157,20 @@ def register_subscribers(
             )
 
         await handle(headers, PROTECTION_REFERRAL_UPDATED_V1, apply)
+
+    @broker.subscriber(
+        PROTECTION_NEED_CLEARED_V1.topic,
+        **options(PROTECTION_NEED_CLEARED_V1.topic),
+        title=f"{PROTECTION_NEED_CLEARED_V1.topic}:notification",
+        description="A supervisor's decision that closes a flag: the consulate may be told "
+        "once nothing else keeps the need open.",
+    )
+    async def on_protection_need_cleared(
+        event: ProtectionNeedClearedV1, headers: Annotated[dict, Context("message.headers")]
+    ) -> None:
+        async def apply(session: AsyncSession) -> None:
+            await cases.on_protection_need_cleared(
+                session, event, country=deps.country, now=deps.clock()
+            )
+
+        await handle(headers, PROTECTION_NEED_CLEARED_V1, apply)

@@ -17,6 +17,12 @@ from services.notification import deadlines, handlers, recipients
 from services.notification.channels import Channels
 from services.notification.delivery import DeliveryWorker, Policy
 from services.notification.routes import router
+from services.notification.webhook_addresses import (
+    Resolver,
+    WebhookAddresses,
+    development_instance,
+    system_resolver,
+)
 from shared.platform.config import Settings
 from shared.platform.http import add_common_routes, asyncapi_document
 from shared.platform.messaging import declare_publishers, subscriber_options
@@ -41,12 +47,15 @@ def create_runtime(settings: Settings) -> ServiceRuntime:
         migrations_dir=Path(__file__).parent / "migrations",
         topics=[c.topic for c in (*handlers.PUBLISHED, *handlers.CONSUMED)],
         description=DESCRIPTION,
+        need_opening_topics={c.topic for c in handlers.NEED_OPENING},
     )
     runtime.attach_relay(declare_publishers(runtime.broker, handlers.PUBLISHED))
     return runtime
 
 
-def _worker(runtime: ServiceRuntime, http: httpx.AsyncClient, clock: Clock) -> DeliveryWorker:
+def _worker(
+    runtime: ServiceRuntime, http: httpx.AsyncClient, clock: Clock, addresses: WebhookAddresses
+) -> DeliveryWorker:
     settings = runtime.settings
     channels = Channels(
         http=http,
@@ -54,6 +63,7 @@ def _worker(runtime: ServiceRuntime, http: httpx.AsyncClient, clock: Clock) -> D
         smtp_port=settings.smtp_port,
         sender=settings.smtp_sender,
         smtp_timeout=settings.notification_timeout_seconds,
+        addresses=addresses,
     )
     policy = Policy(
         max_attempts=settings.notification_max_attempts,
@@ -94,12 +104,24 @@ async def _watch_deadlines(
         await asyncio.sleep(settings.notification_poll_interval_seconds)
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock = system_clock,
+    development: bool | None = None,
+    resolver: Resolver = system_resolver,
+) -> FastAPI:
+    """``development``: whether webhooks may reach this machine and private networks;
+    default: a development instance's (``webhook_addresses.development_instance``)."""
     settings = settings or Settings()
     configure_tracing(settings, SERVICE)
     runtime = create_runtime(settings)
+    addresses = WebhookAddresses(
+        development=development_instance(settings) if development is None else development,
+        resolver=resolver,
+    )
     http = httpx.AsyncClient(timeout=settings.notification_timeout_seconds)
-    worker = _worker(runtime, http, clock)
+    worker = _worker(runtime, http, clock, addresses)
     assert runtime.relay is not None
     relay = runtime.relay
 
@@ -141,6 +163,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     )
     install(app, runtime)
     app.state.delivery = worker
+    app.state.webhook_addresses = addresses
     app.include_router(router)
     add_common_routes(
         app,

@@ -10,10 +10,12 @@ from uuid import UUID
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.contracts.protection_need import Flag
 from shared.platform.audit import AuditEntry
 from shared.platform.db import Base, UtcDateTime
 from shared.platform.inbox import ProcessedEvent
 from shared.platform.outbox import OutboxMessage
+from shared.platform.unresolved import UnresolvedEvent
 
 __all__ = [
     "Alert",
@@ -25,6 +27,8 @@ __all__ = [
     "OutboxMessage",
     "ProcessedEvent",
     "Recipient",
+    "RecipientChange",
+    "UnresolvedEvent",
 ]
 
 
@@ -46,7 +50,8 @@ class Recipient(Base):
 
 class NotifiedCase(Base):
     """What notification knows of a case. A protection flag, once any screening raised it,
-    stays raised: a re-screening never clears one (that is a supervisor's decision)."""
+    stays raised: a re-screening never clears one, only a supervisor's decision does
+    (``shared.contracts.protection_need.Flag``; the two booleans are kept equal to it)."""
 
     __tablename__ = "notified_cases"
 
@@ -64,12 +69,36 @@ class NotifiedCase(Base):
     first_screened_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     international_protection_need: Mapped[bool] = mapped_column(Boolean, default=False)
     trafficking_suspected: Mapped[bool] = mapped_column(Boolean, default=False)
+    protection_raised_through: Mapped[int] = mapped_column(Integer, default=0)
+    protection_cleared_through: Mapped[int] = mapped_column(Integer, default=0)
+    trafficking_raised_through: Mapped[int] = mapped_column(Integer, default=0)
+    trafficking_cleared_through: Mapped[int] = mapped_column(Integer, default=0)
+    screenings_applied: Mapped[int] = mapped_column(Integer, default=0)
     consular_allowed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # the first try the consulate may have read (it answered, even with an error): it counts
+    # as told, so a need opening afterwards raises the flag-after-notice alert
+    consular_contacted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     consular_notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     @property
     def protection_flag_open(self) -> bool:
         return self.international_protection_need or self.trafficking_suspected
+
+    @property
+    def protection_flag(self) -> Flag:
+        return Flag(self.protection_raised_through, self.protection_cleared_through)
+
+    @property
+    def trafficking_flag(self) -> Flag:
+        return Flag(self.trafficking_raised_through, self.trafficking_cleared_through)
+
+    def keep_flags(self, protection: Flag, trafficking: Flag) -> None:
+        self.protection_raised_through = protection.raised_through
+        self.protection_cleared_through = protection.cleared_through
+        self.trafficking_raised_through = trafficking.raised_through
+        self.trafficking_cleared_through = trafficking.cleared_through
+        self.international_protection_need = protection.open
+        self.trafficking_suspected = trafficking.open
 
 
 class NotifiedReferral(Base):
@@ -149,3 +178,38 @@ class Alert(Base):
     detail: Mapped[str] = mapped_column(String(500))
     raised_at: Mapped[datetime] = mapped_column(UtcDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class RecipientChange(Base):
+    """A proposed change of a consulate's or an authority's entry (four eyes): the entry in
+    ``recipients`` stays as it is until a second supervisor, not the proposer, approves it.
+    At most one change of an entry is pending; a newer proposal supersedes it. The proposed
+    secret is kept only until the decision, and is never shown."""
+
+    __tablename__ = "recipient_changes"
+    __table_args__ = (
+        Index(
+            "uq_recipient_changes_pending",
+            "kind",
+            "key",
+            unique=True,
+            postgresql_where=text("decided_at IS NULL"),
+            sqlite_where=text("decided_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    key: Mapped[str] = mapped_column(String(64))
+    # the proposed entry without its secret: name, channel, address, contact
+    proposed: Mapped[dict[str, Any]] = mapped_column(JSON)
+    secret: Mapped[str | None] = mapped_column(String(200))
+    secret_proposed: Mapped[bool] = mapped_column(Boolean)
+    proposed_by: Mapped[str] = mapped_column(String(200))
+    proposed_by_name: Mapped[str | None] = mapped_column(String(200))
+    proposed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_by_name: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decision: Mapped[str | None] = mapped_column(String(12))  # approved, rejected, superseded
+    reason: Mapped[str | None] = mapped_column(Text)

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notification import firewall, referrals
+from services.notification import firewall, need
 from services.notification.models import Alert, Notice, NotifiedCase, Recipient
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,7 @@ async def consular(
     session: AsyncSession, case: NotifiedCase, *, country: str, now: datetime
 ) -> Notice | None:
     """The consular notice, if the firewall allows one now."""
-    if firewall.refusal(case, country, await referrals.pending(session, case.case_id)):
+    if await need.consular_refusal(session, case, country):
         return None
     consulate = firewall.consulate_country(case, country)
     assert consulate is not None

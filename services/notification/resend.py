@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notification import firewall, notices, referrals
+from services.notification import need, notices
 from services.notification.models import Notice, NotifiedCase
 
 
@@ -28,8 +28,7 @@ async def resend(session: AsyncSession, notice_id: UUID, *, country: str, now: d
         raise Refused(f"the notice is {notice.status}; only failed or blocked ones are resent")
     if notice.purpose == "consular":
         case = await session.get(NotifiedCase, notice.case_id)
-        pending = await referrals.pending(session, notice.case_id)
-        refusal = firewall.refusal(case, country, pending) if case else "unknown case"
+        refusal = await need.consular_refusal(session, case, country) if case else "unknown case"
         if refusal:
             raise Refused(f"firewall: {refusal}")
     target = await notices.recipient(session, notice.recipient_kind, notice.recipient_key)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 from uuid import UUID
 
@@ -109,3 +109,67 @@ class AlertOut(BaseModel):
     detail: str
     raised_at: datetime
     closed_at: datetime | None
+
+
+class ProposedRecipient(BaseModel):
+    """An entry as proposed: never the secret, only whether one is set."""
+
+    name: str
+    channel: Channel
+    address: str
+    contact: str | None
+    has_secret: bool
+
+
+class RecipientChangeOut(BaseModel):
+    """A proposed change of a consulate's or an authority's entry (four eyes)."""
+
+    id: UUID
+    kind: str
+    key: str
+    status: Literal["pending", "approved", "rejected", "superseded"]
+    proposed: ProposedRecipient
+    changes_secret: bool | None = Field(
+        description="whether approving would change the secret in effect (pending only)"
+    )
+    current: RecipientOut | None = Field(description="the entry in effect now, if any")
+    proposed_by: str
+    proposed_by_name: str | None
+    proposed_at: datetime
+    decided_by: str | None
+    decided_by_name: str | None
+    decided_at: datetime | None
+    reason: str | None
+
+
+class ApprovalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str | None = Field(None, max_length=500, description="optional note")
+
+
+class RejectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=500, description="why it is rejected")
+
+
+class RecipientHistoryOut(BaseModel):
+    """One audited step of an entry: who, when, the entry in effect before and after, and
+    for a four-eyes change the entry proposed. A secret appears only as ``has_secret`` and
+    ``secret_changed``."""
+
+    at: datetime
+    action: str = Field(
+        description="recipient.set, recipient.seeded, recipient.change-proposed, "
+        "recipient.change-approved or recipient.change-rejected"
+    )
+    actor: str = Field(description="the token's subject")
+    username: str | None
+    change_id: UUID | None
+    before: dict[str, Any] | None = Field(description="the entry in effect before")
+    after: dict[str, Any] | None = Field(description="the entry in effect after")
+    proposed: dict[str, Any] | None = Field(description="the entry proposed (four eyes)")
+    secret_changed: bool | None = Field(description="whether the secret in effect changed")
+    proposed_by: str | None
+    reason: str | None

@@ -17,6 +17,7 @@ from shared.contracts.notification import (
     ConsularNotifiedV1,
 )
 from shared.contracts.placement import PlacementPendingV1, PlacementReleasedV1
+from shared.contracts.protection_need import ProtectionNeedClearedV1
 from shared.contracts.protection_referral import (
     ProtectionReferralMadeV1,
     ProtectionReferralUpdatedV1,
@@ -62,6 +63,11 @@ PROTECTION_REFERRAL_UPDATED_V1: Final = EventContract(
     topics.PROTECTION_REFERRAL_UPDATED,
     ProtectionReferralUpdatedV1,
 )
+PROTECTION_NEED_CLEARED_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.protection-need-cleared.v1",
+    topics.PROTECTION_NEED_CLEARED,
+    ProtectionNeedClearedV1,
+)
 
 CONSULAR_NOTIFIED_V1: Final = EventContract(
     f"{TYPE_PREFIX}.consular-notified.v1", topics.CONSULAR_NOTIFIED, ConsularNotifiedV1
@@ -94,6 +100,7 @@ ALL_CONTRACTS: Final = (
     PLACEMENT_RELEASED_V1,
     PROTECTION_REFERRAL_MADE_V1,
     PROTECTION_REFERRAL_UPDATED_V1,
+    PROTECTION_NEED_CLEARED_V1,
     CONSULAR_NOTIFIED_V1,
     AUTHORITY_NOTIFIED_V1,
     ALERT_RAISED_V1,

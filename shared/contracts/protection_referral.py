@@ -22,6 +22,8 @@ class ReferralStatus(StrEnum):
     SENT = "sent"
     ACKNOWLEDGED = "acknowledged"
     DECLINED = "declined"
+    # the authority's procedure ended (a decision on refugee status, an investigation closed)
+    CONCLUDED = "concluded"
 
 
 class ProtectionReferralMadeV1(EventModel):
@@ -37,7 +39,7 @@ class ProtectionReferralMadeV1(EventModel):
 
 
 class ProtectionReferralUpdatedV1(EventModel):
-    """The authority acknowledged or declined a referral."""
+    """The authority acknowledged, declined or concluded a referral."""
 
     referral_id: UUID
     case_id: UUID

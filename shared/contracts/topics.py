@@ -18,6 +18,7 @@ ALERT_CLOSED: Final = "alert-closed"
 RETURN_SCHEDULED: Final = "return-scheduled"
 CHILD_HANDED_OVER: Final = "child-handed-over"
 CASE_CLOSED: Final = "case-closed"
+PROTECTION_NEED_CLEARED: Final = "protection-need-cleared"
 
 DEAD_LETTER_SUFFIX: Final = ".dlq"
 
@@ -41,4 +42,5 @@ NATIONAL_TOPICS: Final = (
     RETURN_SCHEDULED,
     CHILD_HANDED_OVER,
     CASE_CLOSED,
+    PROTECTION_NEED_CLEARED,
 )

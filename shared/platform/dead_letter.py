@@ -40,6 +40,7 @@ from shared.platform.consumer_errors import (
     error_summary,
 )
 from shared.platform.consumer_health import INFRASTRUCTURE_RETRIES, STALLED, Stall
+from shared.platform.unresolved import DeadLetteredRecord, DeadLetterHook
 
 __all__ = ["POISON_ERRORS", "PoisonMessage", "dead_letter_headers", "dead_letter_middleware"]
 
@@ -73,6 +74,7 @@ def dead_letter_middleware(
     max_backoff_seconds: float = 30.0,
     redeliver_after_seconds: float = 60.0,
     owner: str = "",
+    on_dead_letter: DeadLetterHook | None = None,
 ) -> type[BaseMiddleware]:
     held: dict[Position, Stall] = {}
     # a held delivery is tried at least once per window; one unseen for much longer went to
@@ -162,12 +164,31 @@ def dead_letter_middleware(
             self, msg: StreamMessage[Any], error: BaseException, attempts: int, kind: str
         ) -> None:
             record = msg.raw_message
+            headers = dead_letter_headers(msg, error, attempts)
+            if on_dead_letter is not None:
+                # the service keeps what this message may mean for its cases first: a dead
+                # letter is never published unless that is safely recorded
+                try:
+                    await on_dead_letter(
+                        DeadLetteredRecord(
+                            topic=record.topic,
+                            partition=record.partition,
+                            offset=record.offset,
+                            key=record.key,
+                            body=record.value or b"",
+                            headers=headers,
+                            reason=headers["dlq_reason"],
+                        )
+                    )
+                except Exception as hook_error:
+                    log.error("dead letter not recorded, rewinding: %s", hook_error)
+                    raise NackMessage() from hook_error
             try:
                 await broker.publish(
                     msg.body,
                     topic=dead_letter_topic(record.topic),
                     key=record.key,
-                    headers=dead_letter_headers(msg, error, attempts),
+                    headers=headers,
                 )
             except Exception as publish_error:
                 log.error("dead-letter publish failed, rewinding: %s", publish_error)

@@ -5,7 +5,7 @@ the same transaction as its effects, so a redelivered event is acknowledged and 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import String, func
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.contracts.catalogue import EventContract
 from shared.contracts.envelope import EventAttributes, attributes_of
+from shared.platform import unresolved
 from shared.platform.db import Base, UtcDateTime, insert_if_absent
 from shared.platform.dead_letter import PoisonMessage
 
@@ -58,9 +59,11 @@ async def handle_once(
     headers: dict[str, Any],
     contract: EventContract,
     apply: Callable[[AsyncSession], Awaitable[None]],
+    keeps_unresolved: bool = False,
 ) -> bool:
     """Apply an event's effects and record it in one transaction; skip it if seen before.
-    Returns whether the effects were applied."""
+    Returns whether the effects were applied. ``keeps_unresolved``: the consumer keeps
+    ``unresolved_events``, and this event, if one of them, is resolved by being applied."""
     attributes = event_attributes(headers, contract)
     async with sessions() as session, session.begin():
         if not await first_delivery(
@@ -72,4 +75,8 @@ async def handle_once(
         ):
             return False
         await apply(session)
+        if keeps_unresolved:
+            await unresolved.resolve_applied(
+                session, source=attributes.source, event_id=attributes.id, now=datetime.now(UTC)
+            )
     return True

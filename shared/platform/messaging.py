@@ -28,6 +28,7 @@ from shared.platform.config import Settings
 from shared.platform.dead_letter import dead_letter_middleware
 from shared.platform.outbox import OutboxMessage
 from shared.platform.outbox_outcomes import NotTried
+from shared.platform.unresolved import DeadLetterHook
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,13 @@ def client_id(settings: Settings, service: str) -> str:
     return f"opi-{settings.instance}-{service}"
 
 
-def create_broker(settings: Settings, *, service: str, description: str) -> KafkaBroker:
+def create_broker(
+    settings: Settings,
+    *,
+    service: str,
+    description: str,
+    on_dead_letter: DeadLetterHook | None = None,
+) -> KafkaBroker:
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=client_id(settings, service),
@@ -60,6 +67,7 @@ def create_broker(settings: Settings, *, service: str, description: str) -> Kafk
             max_backoff_seconds=settings.consumer_max_backoff_seconds,
             redeliver_after_seconds=settings.consumer_redeliver_after_seconds,
             owner=client_id(settings, service),
+            on_dead_letter=on_dead_letter,
         )
     )
     return broker

@@ -6,8 +6,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from faststream.kafka import KafkaBroker
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shared.platform import unresolved
 from shared.platform.auth import TokenVerifier
 from shared.platform.broker_connection import BrokerConnection, Kafka, connect_in_background
 from shared.platform.config import Settings
@@ -75,14 +77,25 @@ class ServiceRuntime:
         migrations_dir: Path,
         topics: Iterable[str],
         description: str,
+        need_opening_topics: Collection[str] = (),
     ) -> ServiceRuntime:
+        """``need_opening_topics``: a dead letter of one of them is kept as unresolved and
+        holds its case's protection need open (the service keeps ``unresolved_events``)."""
         engine = create_engine(settings.database_url_for(name), echo=settings.database_echo)
+        sessions = session_factory(engine)
+        hook = (
+            unresolved.recorder(sessions, need_opening_topics, lambda: datetime.now(UTC))
+            if need_opening_topics
+            else None
+        )
         return cls(
             name=name,
             settings=settings,
             engine=engine,
-            sessions=session_factory(engine),
-            broker=create_broker(settings, service=name, description=description),
+            sessions=sessions,
+            broker=create_broker(
+                settings, service=name, description=description, on_dead_letter=hook
+            ),
             migrations_dir=migrations_dir,
             topics=with_dead_letters(topics),
         )

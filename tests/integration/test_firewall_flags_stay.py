@@ -31,7 +31,7 @@ async def test_a_clean_rescreening_never_clears_a_flag(
         RunningService(create_notification(settings)) as service,
         service.client(token_for(settings, "supervisor")) as http,
     ):
-        await _configure(http, hooks.url)
+        await _configure(service, hooks.url)
         in_order, late_flag = uuid4(), uuid4()
         await produce_events(
             own_kafka.bootstrap_servers,

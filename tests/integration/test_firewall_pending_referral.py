@@ -89,7 +89,7 @@ async def test_a_pending_asylum_referral_keeps_the_consulate_out(
         RunningService(create_notification(settings)) as service,
         service.client(token_for(settings, "supervisor")) as http,
     ):
-        await _configure(http, hooks.url)
+        await _configure(service, hooks.url)
         case_id, referral_id = uuid4(), uuid4()
         await produce_events(
             own_kafka.bootstrap_servers,
@@ -126,7 +126,7 @@ async def test_a_referral_after_the_consular_notice_raises_the_alert(
         RunningService(create_notification(settings)) as service,
         service.client(token_for(settings, "supervisor")) as http,
     ):
-        await _configure(http, hooks.url)
+        await _configure(service, hooks.url)
         case_id = uuid4()
         await produce_events(
             own_kafka.bootstrap_servers, [child_registered(case_id), screening_completed(case_id)]

@@ -60,7 +60,7 @@ async def test_a_notice_delivered_while_a_need_opened_is_recorded_and_alerted(
         RunningService(create_notification(settings)) as service,
         service.client(token_for(settings, "supervisor")) as http,
     ):
-        await _configure(http, hooks.url)
+        await _configure(service, hooks.url)
         case_id = uuid4()
         await produce_events(
             own_kafka.bootstrap_servers, [child_registered(case_id), screening_completed(case_id)]

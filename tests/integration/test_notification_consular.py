@@ -22,7 +22,7 @@ from shared.contracts.envelope import render
 from shared.contracts.protection_referral import ProtectionReferralMadeV1
 from tests.conftest import RunningService
 from tests.kafka_helpers import TopicReader, produce_events
-from tests.notification_fixtures import Receiver, recipient
+from tests.notification_fixtures import Receiver, recipient, seed_recipients
 from tests.referral_fixtures import child_registered, screening_completed
 
 
@@ -50,19 +50,20 @@ async def notification(
     async with (
         RunningService(receiver.app()) as hooks,
         RunningService(create_notification(settings)) as service,
-        service.client(supervisor) as http,
     ):
-        for kind_key, name in (
-            ("consulates/GT", "GT"),
-            ("consulates/HN", "HN"),
-            ("authorities/default", "authority"),
-            ("supervisors/default", "supervisors"),
-            ("shelters/default", "shelters"),
-        ):
-            answer = await http.put(
-                f"/recipients/{kind_key}", json=recipient(f"{hooks.url}/hooks/{name}", name)
-            )
-            assert answer.status_code == 200, answer.text
+        await seed_recipients(
+            service.app,
+            (
+                (kind_key, recipient(f"{hooks.url}/hooks/{name}", name))
+                for kind_key, name in (
+                    ("consulates/GT", "GT"),
+                    ("consulates/HN", "HN"),
+                    ("authorities/default", "authority"),
+                    ("supervisors/default", "supervisors"),
+                    ("shelters/default", "shelters"),
+                )
+            ),
+        )
         yield Notification(service, receiver, supervisor, own_kafka.bootstrap_servers)
 
 
@@ -239,7 +240,7 @@ async def test_protection_referrals_reach_the_authority_not_the_consulate(notifi
         hooks = notification.receiver
         url = (await http.get("/recipients/authorities/default")).json()["address"]
         comar = recipient(url.replace("/authority", "/comar"), "COMAR")
-        assert (await http.put("/recipients/authorities/COMAR", json=comar)).status_code == 200
+        await seed_recipients(notification.service.app, [("authorities/COMAR", comar)])
     now = datetime.now(UTC)
     referral = ProtectionReferralMadeV1(
         referral_id=uuid4(),

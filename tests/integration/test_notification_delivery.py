@@ -14,7 +14,7 @@ from fastapi import Request, Response
 from services.notification.main import create_app as create_notification
 from tests.conftest import RunningService
 from tests.kafka_helpers import TopicReader, produce_events
-from tests.notification_fixtures import Receiver, recipient
+from tests.notification_fixtures import Receiver, recipient, seed_recipients
 from tests.referral_fixtures import child_registered, screening_completed
 
 
@@ -26,16 +26,18 @@ class Clock:
         return datetime.now(UTC) + self.offset
 
 
-async def _configure(http, url: str) -> None:
-    for kind_key, name in (
-        ("consulates/GT", "GT"),
-        ("authorities/default", "authority"),
-        ("supervisors/default", "supervisors"),
-    ):
-        answer = await http.put(
-            f"/recipients/{kind_key}", json=recipient(f"{url}/hooks/{name}", name)
-        )
-        assert answer.status_code == 200, answer.text
+async def _configure(service: RunningService, url: str) -> None:
+    await seed_recipients(
+        service.app,
+        (
+            (kind_key, recipient(f"{url}/hooks/{name}", name))
+            for kind_key, name in (
+                ("consulates/GT", "GT"),
+                ("authorities/default", "authority"),
+                ("supervisors/default", "supervisors"),
+            )
+        ),
+    )
 
 
 async def _consular(http, case_id: UUID, status: str, within: float = 20) -> dict:
@@ -69,7 +71,7 @@ async def test_retries_then_success_and_final_failure(
         RunningService(create_notification(settings)) as service,
         service.client(token_for(settings, "supervisor")) as http,
     ):
-        await _configure(http, hooks.url)
+        await _configure(service, hooks.url)
         lucky, unlucky = uuid4(), uuid4()
         await produce_events(
             own_kafka.bootstrap_servers, [child_registered(lucky), screening_completed(lucky)]
@@ -132,7 +134,7 @@ async def test_restart_mid_delivery_loses_nothing_and_sends_nothing_twice(
             RunningService(create_notification(settings)) as first,
             first.client(supervisor) as http,
         ):
-            await _configure(http, hooks.url)
+            await _configure(first, hooks.url)
             await produce_events(own_kafka.bootstrap_servers, events)
             await asyncio.wait_for(all_held.wait(), 20)  # every consular notice is on its way
         gate.set()  # the first instance is gone; what it was sending may or may not land
@@ -169,7 +171,7 @@ async def test_deadlines_fire_and_close_on_a_controlled_clock(
         RunningService(create_notification(settings, clock=clock)) as service,
         service.client(token_for(settings, "supervisor")) as http,
     ):
-        await _configure(http, hooks.url)
+        await _configure(service, hooks.url)
         await produce_events(own_kafka.bootstrap_servers, [child_registered(case_id)])
         await asyncio.sleep(0.5)
         assert (await http.get("/alerts", params={"case_id": str(case_id)})).json() == []

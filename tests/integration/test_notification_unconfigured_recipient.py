@@ -31,7 +31,7 @@ async def test_a_notice_to_an_unconfigured_consulate_fails_with_an_alert(
         RunningService(create_notification(settings)) as service,
         service.client(token_for(settings, "supervisor")) as http,
     ):
-        await _configure(http, hooks.url)
+        await _configure(service, hooks.url)
         case_id = uuid4()
         await produce_events(
             own_kafka.bootstrap_servers,

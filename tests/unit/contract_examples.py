@@ -16,6 +16,7 @@ from shared.contracts.notification import (
     ConsularNotifiedV1,
 )
 from shared.contracts.placement import PlacementPendingV1, PlacementReleasedV1
+from shared.contracts.protection_need import ProtectionNeedClearedV1
 from shared.contracts.protection_referral import (
     ProtectionReferralMadeV1,
     ProtectionReferralUpdatedV1,
@@ -123,6 +124,14 @@ PAYLOADS: dict[type[BaseModel], dict[str, Any]] = {
         "status": "acknowledged",
         "note": None,
         "updated_at": "2026-11-22T09:00:00Z",
+    },
+    ProtectionNeedClearedV1: {
+        "clearance_id": "8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d",
+        "case_id": CASE_ID,
+        "country": "MX",
+        "cleared": ["international_protection"],
+        "through_sequence": 2,
+        "decided_at": "2026-11-29T16:00:00Z",
     },
     ConsularNotifiedV1: {
         "case_id": CASE_ID,

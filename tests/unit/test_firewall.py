@@ -106,7 +106,7 @@ def test_refusal_and_consulate_follow_the_rule(
         "protection": protection,
         "trafficking": trafficking,
     }
-    why = refusal(case, INSTANCE, ())
+    why = refusal(case, INSTANCE, (), unresolved_events=0)
     if not any(applies.values()):
         assert why is None
         return
@@ -130,17 +130,17 @@ def test_national_is_relative_to_the_instance(
 ) -> None:
     case = facts(nationalities=nationalities)
     assert consulate_country(case, instance) == consulate
-    assert (refusal(case, instance, ()) is None) == (consulate is not None)
+    assert (refusal(case, instance, (), unresolved_events=0) is None) == (consulate is not None)
 
 
 def test_a_flag_raised_on_a_rescreening_refuses_again() -> None:
     case = Case(screening_sequence=1)
-    assert refusal(case, INSTANCE, ()) is None
+    assert refusal(case, INSTANCE, (), unresolved_events=0) is None
     case.screening_sequence, case.trafficking_suspected = 2, True
-    assert refusal(case, INSTANCE, ()) is not None
+    assert refusal(case, INSTANCE, (), unresolved_events=0) is not None
     case.screening_sequence, case.trafficking_suspected = 3, False
     case.international_protection_need = True
-    assert refusal(case, INSTANCE, ()) is not None
+    assert refusal(case, INSTANCE, (), unresolved_events=0) is not None
 
 
 CHILD_WITH_BIRTH = {"given_names", "family_names", "sex", "nationality", "date_of_birth"}
@@ -245,14 +245,15 @@ def test_assert_clean_walks_tuples_too() -> None:
 
 @pytest.mark.parametrize("kind", ["refugee_commission", "prosecutor"])
 @pytest.mark.parametrize(
-    ("status", "open_"), [("sent", True), ("acknowledged", True), ("declined", False)]
+    ("status", "open_"),
+    [("sent", True), ("acknowledged", True), ("declined", False), ("concluded", False)],
 )
 def test_a_pending_referral_refuses_even_after_a_clean_rescreening(
     kind: str, status: str, open_: bool
 ) -> None:
     case = Case(screening_sequence=2)  # re-screened with no flag
     pending = [PendingReferral(kind, "COMAR", status)]
-    why = refusal(case, INSTANCE, pending)
+    why = refusal(case, INSTANCE, pending, unresolved_events=0)
     assert (why is not None) == open_
     if open_:
         assert "COMAR" in why and status in why
@@ -267,3 +268,9 @@ def test_the_open_need_lists_every_reason() -> None:
     )
     assert len(reasons) == 4
     assert not open_need_reasons(international_protection_need=False, trafficking_suspected=False)
+
+
+def test_an_unapplied_event_that_could_open_a_need_refuses() -> None:
+    case = Case(screening_sequence=2)
+    why = refusal(case, INSTANCE, (), unresolved_events=1)
+    assert why is not None and "open protection need" in why

@@ -31,6 +31,7 @@ from services.notification.channels import (
     verify,
 )
 from services.notification.delivery import Policy
+from services.notification.webhook_addresses import WebhookAddresses
 from shared.platform.embedded_broker import free_port
 from tests.conftest import RunningService
 
@@ -120,6 +121,7 @@ def channels(http: httpx.AsyncClient, smtp_port: int = 1, timeout: float = 5.0) 
         smtp_port=smtp_port,
         sender=SENDER,
         smtp_timeout=timeout,
+        addresses=WebhookAddresses(development=True),  # the receivers run on this machine
     )
 
 

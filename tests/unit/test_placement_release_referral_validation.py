@@ -83,7 +83,7 @@ def test_a_release_needs_a_reason_and_nothing_else() -> None:
 # ReferralStatusIn
 
 
-@pytest.mark.parametrize("status", ["sent", "acknowledged", "declined"])
+@pytest.mark.parametrize("status", ["sent", "acknowledged", "declined", "concluded"])
 def test_a_referral_status_accepts_each_status(status: str) -> None:
     body = ReferralStatusIn.model_validate({"status": status})
     assert body.status == ReferralStatus(status)
@@ -91,7 +91,7 @@ def test_a_referral_status_accepts_each_status(status: str) -> None:
 
 
 def test_referral_statuses_are_exactly_these() -> None:
-    assert {s.value for s in ReferralStatus} == {"sent", "acknowledged", "declined"}
+    assert {s.value for s in ReferralStatus} == {"sent", "acknowledged", "declined", "concluded"}
 
 
 @pytest.mark.parametrize("status", ["closed", "Sent", "", None])
