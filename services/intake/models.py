@@ -25,6 +25,7 @@ from shared.platform.audit import AuditEntry
 from shared.platform.db import Base, UtcDateTime
 from shared.platform.inbox import ProcessedEvent
 from shared.platform.outbox import OutboxMessage
+from shared.platform.unresolved import UnresolvedEvent
 
 __all__ = [
     "AuditEntry",
@@ -32,9 +33,12 @@ __all__ = [
     "CaseNationality",
     "Handover",
     "IdempotencyKey",
+    "NeedClearance",
     "OutboxMessage",
     "ProcessedEvent",
+    "ReferralCopy",
     "Screening",
+    "UnresolvedEvent",
 ]
 
 
@@ -78,6 +82,9 @@ class Case(Base):
     )
     handovers: Mapped[list[Handover]] = relationship(
         order_by="Handover.created_at", cascade="all, delete-orphan", lazy="selectin"
+    )
+    clearances: Mapped[list[NeedClearance]] = relationship(
+        order_by="NeedClearance.decided_at", cascade="all, delete-orphan", lazy="selectin"
     )
 
     @property
@@ -168,3 +175,33 @@ class Handover(Base):
     received_by: Mapped[str | None] = mapped_column(String(200))
     record_partition: Mapped[int | None] = mapped_column(Integer)
     record_offset: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class NeedClearance(Base):
+    """A supervisor's decision that flags raised by the case's screenings up to
+    ``through_sequence`` no longer hold, with the reason (kept here, never sent on)."""
+
+    __tablename__ = "need_clearances"
+
+    id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    case_id: Mapped[UUID] = mapped_column(ForeignKey("cases.id"), index=True)
+    cleared: Mapped[list[str]] = mapped_column(JSON)
+    through_sequence: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_by_name: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ReferralCopy(Base):
+    """Intake's copy of a protection referral of a case, from referral's events: while one
+    is pending no handover is sealed, and a flag is cleared only once its referral answered."""
+
+    __tablename__ = "referral_copies"
+
+    referral_id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    case_id: Mapped[UUID] = mapped_column(Uuid, index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    authority: Mapped[str] = mapped_column(String(50))
+    status: Mapped[str] = mapped_column(String(20))
+    status_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -243,17 +243,7 @@ async def on_protection_referral(
     """Referral decided; this service tells the refugee commission or the prosecutor (a
     national authority: protection data may go there, never to a consulate). While it is
     pending, no consulate hears of the child, whatever a later screening says."""
-    await _follow_referral(
-        session,
-        event.referral_id,
-        event.case_id,
-        event.kind,
-        event.authority,
-        event.status,
-        event.made_at,
-        country=country,
-        now=now,
-    )
+    await _follow_referral(session, event, country=country, now=now)
     message = {
         "type": "protection-referral",
         "referral_id": str(event.referral_id),
@@ -282,44 +272,22 @@ async def on_protection_referral_updated(
 ) -> None:
     """An acknowledged referral keeps the need open. A declined one no longer counts, but it
     notifies no consulate by itself: the next screening, or a resend, decides again."""
-    await _follow_referral(
-        session,
-        event.referral_id,
-        event.case_id,
-        event.kind,
-        event.authority,
-        event.status,
-        event.updated_at,
-        country=country,
-        now=now,
-    )
+    await _follow_referral(session, event, country=country, now=now)
 
 
 async def _follow_referral(
     session: AsyncSession,
-    referral_id: UUID,
-    case_id: UUID,
-    kind: str,
-    authority: str,
-    status: str,
-    at: datetime,
+    event: ProtectionReferralMadeV1 | ProtectionReferralUpdatedV1,
     *,
     country: str,
     now: datetime,
 ) -> None:
+    case_id, authority = event.case_id, event.authority
     case = await session.scalar(
         select(NotifiedCase).where(NotifiedCase.case_id == case_id).with_for_update()
     )
     was_open = await need.reasons(session, case) if case is not None else []
-    row = await referrals.record(
-        session,
-        referral_id=referral_id,
-        case_id=case_id,
-        kind=kind,
-        authority=authority,
-        status=status,
-        at=at,
-    )
+    row = await referrals.record(session, event)
     if is_pending(row.status):
         why = f"protection referral to {authority} pending ({row.status})"
         await _need_opened(
