@@ -10,11 +10,14 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, R
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import handover, handover_reception, service
-from services.intake.presenters import case_out, case_summary, screening_out
+from services.intake import clearance, handover, handover_reception, need, service
+from services.intake.models import Case
+from services.intake.presenters import case_out, case_summary, clearance_out, screening_out
 from services.intake.schemas import (
     CaseOut,
     CasePage,
+    ClearanceIn,
+    ClearanceOut,
     ReceptionIn,
     RegistrationIn,
     ScreeningIn,
@@ -29,6 +32,7 @@ from shared.platform.roles import Role
 router = APIRouter(tags=["cases"])
 Officer = Annotated[Principal, Depends(require_roles(Role.OPI_OFFICER))]
 Reader = Annotated[Principal, Depends(require_roles(Role.OPI_OFFICER, Role.SUPERVISOR))]
+Supervisor = Annotated[Principal, Depends(require_roles(Role.SUPERVISOR))]
 IdempotencyKeyHeader = Annotated[
     str | None,
     Header(
@@ -47,6 +51,10 @@ def _unprocessable(error: service.InvalidRequest) -> HTTPException:
 
 def _not_found(case_id: UUID) -> HTTPException:
     return not_found(f"no case {case_id}")
+
+
+async def _case_out(session: AsyncSession, case: Case) -> CaseOut:
+    return case_out(case, await need.reasons(session, case))
 
 
 @router.post(
@@ -95,7 +103,7 @@ async def register_case(
             return replay
         raise
     request.app.state.relay.wake()
-    return case_out(case)
+    return await _case_out(session, case)
 
 
 async def _replay(
@@ -105,7 +113,7 @@ async def _replay(
     if case is None:
         return None
     await session.commit()
-    return case_out(case)
+    return await _case_out(session, case)
 
 
 @router.post(
@@ -158,7 +166,7 @@ async def confirm_reception(
     except handover.NotReceivedByHandover as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
     request.app.state.relay.wake()
-    return case_out(case)
+    return await _case_out(session, case)
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut, summary="Read one case")
@@ -168,7 +176,35 @@ async def read_case(case_id: UUID, session: Session, actor: Reader) -> CaseOut:
         await session.commit()
     except service.CaseNotFound as error:
         raise _not_found(case_id) from error
-    return case_out(case)
+    return await _case_out(session, case)
+
+
+@router.post(
+    "/cases/{case_id}/protection-need/clearances",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ClearanceOut,
+    summary="Clear protection flags (supervisor): a recorded decision with its reason",
+    responses={
+        409: {
+            "description": "not allowed now: the flag is not raised, or its referral is "
+            "not yet declined or concluded (the detail says which)"
+        }
+    },
+)
+async def clear_protection_flags(
+    case_id: UUID, decision: ClearanceIn, request: Request, session: Session, actor: Supervisor
+) -> ClearanceOut:
+    try:
+        recorded, reasons = await clearance.clear_flags(
+            session, case_id, decision, actor, now=utc_now()
+        )
+        await session.commit()
+    except service.CaseNotFound as error:
+        raise _not_found(case_id) from error
+    except clearance.ClearanceRefused as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    request.app.state.relay.wake()
+    return clearance_out(recorded, reasons)
 
 
 @router.get("/cases", response_model=CasePage, summary="List and filter cases")

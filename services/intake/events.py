@@ -7,10 +7,16 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake.models import Case, Screening
-from shared.contracts.catalogue import CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1, EventContract
+from services.intake.models import Case, NeedClearance, Screening
+from shared.contracts.catalogue import (
+    CHILD_REGISTERED_V1,
+    PROTECTION_NEED_CLEARED_V1,
+    SCREENING_COMPLETED_V1,
+    EventContract,
+)
 from shared.contracts.child import ChildIdentity, DetectionPlace
 from shared.contracts.child_registered import ChildRegisteredV1
+from shared.contracts.protection_need import ProtectionNeedClearedV1, ProtectionNeedKind
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.platform import outbox
 
@@ -95,3 +101,18 @@ def stage_child_registered(session: AsyncSession, case: Case) -> None:
 def stage_screening_completed(session: AsyncSession, case: Case, screening: Screening) -> None:
     payload = screening_completed(case, screening)
     stage(session, SCREENING_COMPLETED_V1, payload, case, screening.screened_at)
+
+
+def stage_protection_need_cleared(
+    session: AsyncSession, case: Case, clearance: NeedClearance
+) -> None:
+    # the decision, never its reason: that stays in intake's record
+    payload = ProtectionNeedClearedV1(
+        clearance_id=clearance.id,
+        case_id=case.id,
+        country=case.country,
+        cleared=[ProtectionNeedKind(kind) for kind in clearance.cleared],
+        through_sequence=clearance.through_sequence,
+        decided_at=clearance.decided_at,
+    )
+    stage(session, PROTECTION_NEED_CLEARED_V1, payload, case, clearance.decided_at)

@@ -1,5 +1,6 @@
 """Kafka side of intake: the events it publishes (declared here so that they appear in the
-AsyncAPI document) and the one it consumes, shelter-assigned, to show OPIs where a child is."""
+AsyncAPI document) and those it consumes: shelter-assigned, to show OPIs where a child is, and
+the protection referrals, whose copy holds a case's need open while one is pending."""
 
 from __future__ import annotations
 
@@ -14,11 +15,15 @@ from faststream.kafka.annotations import KafkaMessage
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.intake import handover, handover_reception, service
+from services.intake.models import ReferralCopy
 from shared.contracts.assisted_return import ReturnScheduledV1
 from shared.contracts.catalogue import (
     CASE_CLOSED_V1,
     CHILD_REGISTERED_V1,
     PLACEMENT_RELEASED_V1,
+    PROTECTION_NEED_CLEARED_V1,
+    PROTECTION_REFERRAL_MADE_V1,
+    PROTECTION_REFERRAL_UPDATED_V1,
     RETURN_SCHEDULED_V1,
     SCREENING_COMPLETED_V1,
     SHELTER_ASSIGNED_V1,
@@ -26,6 +31,10 @@ from shared.contracts.catalogue import (
 )
 from shared.contracts.handover import HandoverAcknowledgedV1, HandoverV1
 from shared.contracts.placement import PlacementReleasedV1
+from shared.contracts.protection_referral import (
+    ProtectionReferralMadeV1,
+    ProtectionReferralUpdatedV1,
+)
 from shared.contracts.regional import HANDOVERS_TOPIC
 from shared.contracts.regional_catalogue import (
     HANDOVER_ACKNOWLEDGED_V1,
@@ -33,6 +42,7 @@ from shared.contracts.regional_catalogue import (
     HANDOVER_V1,
 )
 from shared.contracts.shelter_assigned import ShelterAssignedV1
+from shared.platform import referral_copies
 from shared.platform.dead_letter import PoisonMessage
 from shared.platform.handover_crypto import HandoverKeys, HandoverRejected, open_sealed
 from shared.platform.inbox import event_attributes, handle_once
@@ -43,9 +53,15 @@ CONSUMER = "intake"
 PUBLISHED: tuple[EventContract, ...] = (
     CHILD_REGISTERED_V1,
     SCREENING_COMPLETED_V1,
+    PROTECTION_NEED_CLEARED_V1,
     CASE_CLOSED_V1,
 )
-CONSUMED: tuple[EventContract, ...] = (SHELTER_ASSIGNED_V1, PLACEMENT_RELEASED_V1)
+# a dead letter of these may hide a pending referral: it holds its case's need open
+NEED_OPENING: tuple[EventContract, ...] = (
+    PROTECTION_REFERRAL_MADE_V1,
+    PROTECTION_REFERRAL_UPDATED_V1,
+)
+CONSUMED: tuple[EventContract, ...] = (SHELTER_ASSIGNED_V1, PLACEMENT_RELEASED_V1, *NEED_OPENING)
 # on the national Kafka when handovers are configured; their envelopes on the regional one
 HANDOVER_CONSUMED: tuple[EventContract, ...] = (RETURN_SCHEDULED_V1,)
 REGIONALLY_PUBLISHED: tuple[EventContract, ...] = (HANDOVER_V1,)
@@ -94,6 +110,48 @@ def register_subscribers(
             contract=PLACEMENT_RELEASED_V1,
             apply=apply,
         )
+
+    async def follow_referral(
+        event: ProtectionReferralMadeV1 | ProtectionReferralUpdatedV1,
+        headers: dict,
+        contract: EventContract,
+    ) -> None:
+        async def apply(session: AsyncSession) -> None:
+            await referral_copies.record(session, ReferralCopy, event)
+
+        await handle_once(
+            sessions,
+            consumer=CONSUMER,
+            headers=headers,
+            contract=contract,
+            apply=apply,
+            keeps_unresolved=True,
+        )
+
+    @broker.subscriber(
+        PROTECTION_REFERRAL_MADE_V1.topic,
+        **options(PROTECTION_REFERRAL_MADE_V1.topic),
+        title=f"{PROTECTION_REFERRAL_MADE_V1.topic}:intake",
+        description=f"CloudEvent {PROTECTION_REFERRAL_MADE_V1.type}: holds the need open",
+    )
+    async def on_protection_referral_made(
+        event: ProtectionReferralMadeV1, headers: Annotated[dict, Context("message.headers")]
+    ) -> None:
+        await follow_referral(event, headers, PROTECTION_REFERRAL_MADE_V1)
+
+    @broker.subscriber(
+        PROTECTION_REFERRAL_UPDATED_V1.topic,
+        **options(PROTECTION_REFERRAL_UPDATED_V1.topic),
+        title=f"{PROTECTION_REFERRAL_UPDATED_V1.topic}:intake",
+        description=(
+            f"CloudEvent {PROTECTION_REFERRAL_UPDATED_V1.type}: declined or concluded, the "
+            "referral no longer holds the need open and its flag may be cleared"
+        ),
+    )
+    async def on_protection_referral_updated(
+        event: ProtectionReferralUpdatedV1, headers: Annotated[dict, Context("message.headers")]
+    ) -> None:
+        await follow_referral(event, headers, PROTECTION_REFERRAL_UPDATED_V1)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from uuid import UUID, uuid4
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import events
+from services.intake import events, need
 from services.intake.models import Case, Handover
 from shared.contracts.assisted_return import ReturnScheduledV1
 from shared.contracts.catalogue import EventContract
@@ -171,6 +171,13 @@ async def send_handover(
         raise HandoverProblem(f"return-scheduled for unknown case {event.case_id}")
     if case.status == CaseStatus.CLOSED:
         raise HandoverProblem(f"return-scheduled for closed case {event.case_id}")
+    # non-refoulement, decided again from intake's own facts: referral may not yet have seen
+    # a flag raised here, or a supervisor's decision may still be missing
+    if reasons := await need.reasons(session, case):
+        raise HandoverProblem(
+            f"return-scheduled for case {event.case_id} with an open protection need: "
+            + "; ".join(reasons)
+        )
     handover_id = uuid4()
     payload = handover_of(case, event, handover_id=handover_id, authority=authority, now=now)
     envelope = seal(payload, keys=keys, destination=event.destination_country)

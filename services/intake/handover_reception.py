@@ -89,6 +89,7 @@ async def receive_handover(
             for index, code in enumerate(dict.fromkeys(child.nationalities))
         ],
         screenings=[],
+        clearances=[],
         handovers=[
             Handover(
                 id=uuid4(),

@@ -57,6 +57,7 @@ def _build_runtime(settings: Settings) -> tuple[ServiceRuntime, HandoverKeys | N
         migrations_dir=Path(__file__).parent / "migrations",
         topics=[c.topic for c in (*handlers.PUBLISHED, *consumed)],
         description=DESCRIPTION,
+        need_opening_topics={c.topic for c in handlers.NEED_OPENING},
     )
     options = subscriber_options(settings, SERVICE)
     handlers.register_subscribers(runtime.broker, runtime.sessions, options)

@@ -22,6 +22,7 @@ from shared.contracts.enums import (
     TraffickingIndicator,
     ViolenceIndicator,
 )
+from shared.contracts.protection_need import ProtectionNeedKind
 
 
 def _language(value: str) -> str:
@@ -160,10 +161,40 @@ class CaseSummary(BaseModel):
     accompaniment: Accompaniment
     detection_place: DetectionPlace
     returned_national: bool
-    international_protection_need: bool | None
-    trafficking_suspected: bool | None
+    international_protection_need: bool | None = Field(
+        description="a flag raised by any screening and not cleared by a supervisor"
+    )
+    trafficking_suspected: bool | None = Field(
+        description="a flag raised by any screening and not cleared by a supervisor"
+    )
     risk_level: RiskLevel | None
     placement: PlacementOut | None
+
+
+class ProtectionNeedOut(BaseModel):
+    """The case's open protection need, as every service decides it: while ``open``, no
+    consulate is told of the child and no handover is sealed."""
+
+    open: bool
+    reasons: list[str] = Field(description="why it is open, most decisive first")
+
+
+class ClearanceIn(Strict):
+    cleared: list[ProtectionNeedKind] = Field(
+        min_length=1, max_length=2, description="the flags that no longer hold"
+    )
+    reason: str = Field(min_length=10, max_length=4000, description="why, for the record")
+
+
+class ClearanceOut(BaseModel):
+    clearance_id: UUID
+    case_id: UUID
+    cleared: list[ProtectionNeedKind]
+    through_sequence: int = Field(description="the latest screening the decision saw")
+    reason: str
+    decided_by: str
+    decided_at: datetime
+    protection_need: ProtectionNeedOut
 
 
 class ReceptionIn(Strict):
@@ -192,6 +223,7 @@ class CaseOut(CaseSummary):
     returned_from: str | None
     screenings: list[ScreeningOut]
     handovers: list[HandoverOut] = Field(default_factory=list)
+    protection_need: ProtectionNeedOut
 
 
 class CasePage(BaseModel):

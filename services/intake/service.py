@@ -149,6 +149,7 @@ def _new_case(
         ],
         screenings=[],
         handovers=[],
+        clearances=[],
     )
 
 
@@ -160,7 +161,7 @@ async def record_screening(
     *,
     now: datetime,
 ) -> tuple[Case, Screening]:
-    case = await _locked_case(session, case_id)
+    case = await locked_case(session, case_id)
     flags = rules.protection_flags(
         asylum_intent=screening_in.asylum_intent,
         fear_of_return=screening_in.fear_of_return,
@@ -192,7 +193,7 @@ async def record_screening(
     return case, screening
 
 
-async def _locked_case(session: AsyncSession, case_id: UUID) -> Case:
+async def locked_case(session: AsyncSession, case_id: UUID) -> Case:
     # the row lock serialises concurrent screenings of one case on PostgreSQL
     query = select(Case).where(Case.id == case_id).with_for_update()
     case = await session.scalar(query)

@@ -15,7 +15,6 @@ from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.notification import AlertKind
 from shared.contracts.protection_need import (
     ProtectionNeedClearedV1,
-    ProtectionNeedKind,
     is_pending,
 )
 from shared.contracts.protection_referral import (
@@ -98,12 +97,11 @@ async def on_screening_completed(
     case.first_screened_at = min(filter(None, (case.first_screened_at, event.screened_at)))
     # Any screening can raise a flag, whenever it arrives, but none clears one: closing a
     # need is a supervisor's recorded decision, and until one is made the consulate stays out.
-    protection, trafficking = case.protection_flag, case.trafficking_flag
-    if event.international_protection_need:
-        protection = protection.raised(event.sequence)
-    if event.trafficking_suspected:
-        trafficking = trafficking.raised(event.sequence)
-    case.keep_flags(protection, trafficking)
+    case.raise_flags(
+        event.sequence,
+        international_protection_need=event.international_protection_need,
+        trafficking_suspected=event.trafficking_suspected,
+    )
     await alerts.close_alert(
         session, case.case_id, AlertKind.SCREENING_OVERDUE, country=country, now=now
     )
@@ -122,12 +120,7 @@ async def on_protection_need_cleared(
         # intake decided on screenings this service has not seen: keep the decision for them
         case = await _placeholder(session, event.case_id, event.decided_at)
     was_open = await need.reasons(session, case)
-    protection, trafficking = case.protection_flag, case.trafficking_flag
-    if ProtectionNeedKind.INTERNATIONAL_PROTECTION in event.cleared:
-        protection = protection.cleared(event.through_sequence)
-    if ProtectionNeedKind.TRAFFICKING in event.cleared:
-        trafficking = trafficking.cleared(event.through_sequence)
-    case.keep_flags(protection, trafficking)
+    case.clear_flags(event.cleared, event.through_sequence)
     # the decision saw screenings up to its sequence: any of them not here yet is awaited
     case.screening_sequence = max(case.screening_sequence, event.through_sequence)
     if case.registration_seen or case.screenings_applied:

@@ -10,11 +10,11 @@ from uuid import UUID
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.contracts.protection_need import Flag
 from shared.platform.audit import AuditEntry
 from shared.platform.db import Base, UtcDateTime
 from shared.platform.inbox import ProcessedEvent
 from shared.platform.outbox import OutboxMessage
+from shared.platform.protection_flags import ProtectionFlags
 from shared.platform.unresolved import UnresolvedEvent
 
 __all__ = [
@@ -48,10 +48,10 @@ class Recipient(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class NotifiedCase(Base):
+class NotifiedCase(ProtectionFlags, Base):
     """What notification knows of a case. A protection flag, once any screening raised it,
     stays raised: a re-screening never clears one, only a supervisor's decision does
-    (``shared.contracts.protection_need.Flag``; the two booleans are kept equal to it)."""
+    (``shared.platform.protection_flags``)."""
 
     __tablename__ = "notified_cases"
 
@@ -67,38 +67,12 @@ class NotifiedCase(Base):
     registration_seen: Mapped[bool] = mapped_column(Boolean, default=False)
     screening_sequence: Mapped[int] = mapped_column(Integer, default=0)
     first_screened_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    international_protection_need: Mapped[bool] = mapped_column(Boolean, default=False)
-    trafficking_suspected: Mapped[bool] = mapped_column(Boolean, default=False)
-    protection_raised_through: Mapped[int] = mapped_column(Integer, default=0)
-    protection_cleared_through: Mapped[int] = mapped_column(Integer, default=0)
-    trafficking_raised_through: Mapped[int] = mapped_column(Integer, default=0)
-    trafficking_cleared_through: Mapped[int] = mapped_column(Integer, default=0)
     screenings_applied: Mapped[int] = mapped_column(Integer, default=0)
     consular_allowed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # the first try the consulate may have read (it answered, even with an error): it counts
     # as told, so a need opening afterwards raises the flag-after-notice alert
     consular_contacted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     consular_notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-
-    @property
-    def protection_flag_open(self) -> bool:
-        return self.international_protection_need or self.trafficking_suspected
-
-    @property
-    def protection_flag(self) -> Flag:
-        return Flag(self.protection_raised_through, self.protection_cleared_through)
-
-    @property
-    def trafficking_flag(self) -> Flag:
-        return Flag(self.trafficking_raised_through, self.trafficking_cleared_through)
-
-    def keep_flags(self, protection: Flag, trafficking: Flag) -> None:
-        self.protection_raised_through = protection.raised_through
-        self.protection_cleared_through = protection.cleared_through
-        self.trafficking_raised_through = trafficking.raised_through
-        self.trafficking_cleared_through = trafficking.cleared_through
-        self.international_protection_need = protection.open
-        self.trafficking_suspected = trafficking.open
 
 
 class NotifiedReferral(Base):

@@ -1,5 +1,6 @@
 """The referral service's view of a case, kept from intake's events in whatever order and
-however often they arrive: the newest screening wins, child details fill in once known."""
+however often they arrive: any screening can raise a flag and only a supervisor's decision
+clears one; child details fill in once known."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.referral.models import CaseRelation, ReferralCase
 from services.referral.placement_rules import Need
 from shared.contracts.child_registered import ChildRegisteredV1
+from shared.contracts.protection_need import ProtectionNeedClearedV1
 from shared.contracts.screening_completed import ScreeningCompletedV1
 from shared.platform.db import insert_if_absent
 
@@ -46,15 +48,33 @@ async def record_registration(session: AsyncSession, event: ChildRegisteredV1) -
 async def record_screening(
     session: AsyncSession, event: ScreeningCompletedV1
 ) -> tuple[ReferralCase, bool]:
-    """Returns the case and whether this screening is the newest one seen."""
+    """Returns the case and whether this screening changes anything: it is the newest one
+    seen, or it raises a flag (whenever it arrives: a late flagged screening still counts)."""
     case = await _ensure_case(session, event)
     newest = event.sequence > case.screening_sequence
-    if newest:
-        case.screening_sequence = event.sequence
-        case.trafficking_suspected = event.trafficking_suspected
-        case.international_protection_need = event.international_protection_need
+    raises = event.international_protection_need or event.trafficking_suspected
+    case.screening_sequence = max(case.screening_sequence, event.sequence)
+    case.screenings_applied += 1
+    case.raise_flags(
+        event.sequence,
+        international_protection_need=event.international_protection_need,
+        trafficking_suspected=event.trafficking_suspected,
+    )
     await session.flush()
-    return case, newest
+    return case, newest or raises
+
+
+async def record_clearance(session: AsyncSession, event: ProtectionNeedClearedV1) -> bool:
+    """A supervisor's decision in intake; False for a case this service does not know yet
+    (the decision is then dead-lettered, which keeps the need open: the safe side)."""
+    case = await locked_case(session, event.case_id)
+    if case is None:
+        return False
+    case.clear_flags(event.cleared, event.through_sequence)
+    # the decision saw screenings up to its sequence: any of them not here yet is awaited
+    case.screening_sequence = max(case.screening_sequence, event.through_sequence)
+    await session.flush()
+    return True
 
 
 async def _ensure_case(
@@ -75,8 +95,6 @@ async def _ensure_case(
             "longitude": place.longitude,
             "registered_at": event.registered_at,
             "screening_sequence": 0,
-            "trafficking_suspected": False,
-            "international_protection_need": False,
             "closed": False,
         },
         ["case_id"],

@@ -1,7 +1,8 @@
 """Kafka side of referral: it places a child as soon as it learns of them (child-registered),
-re-evaluates and refers on every newer screening (screening-completed), blocking a scheduled
-assisted return if a protection need opens, and declares what it publishes so that its
-AsyncAPI document shows it."""
+re-evaluates and refers on every newer or flagged screening (screening-completed), blocking a
+scheduled assisted return if a protection need opens, follows a supervisor's decision clearing
+a flag (protection-need-cleared), and declares what it publishes so that its AsyncAPI document
+shows it."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from shared.contracts.catalogue import (
     CHILD_REGISTERED_V1,
     PLACEMENT_PENDING_V1,
     PLACEMENT_RELEASED_V1,
+    PROTECTION_NEED_CLEARED_V1,
     PROTECTION_REFERRAL_MADE_V1,
     PROTECTION_REFERRAL_UPDATED_V1,
     RETURN_SCHEDULED_V1,
@@ -29,8 +31,10 @@ from shared.contracts.catalogue import (
     EventContract,
 )
 from shared.contracts.child_registered import ChildRegisteredV1
+from shared.contracts.protection_need import ProtectionNeedClearedV1
 from shared.contracts.protection_referral import ReferralKind
 from shared.contracts.screening_completed import ScreeningCompletedV1
+from shared.platform.dead_letter import PoisonMessage
 from shared.platform.inbox import handle_once
 from shared.platform.messaging import SubscriberOptions
 
@@ -39,12 +43,19 @@ PUBLISHED: tuple[EventContract, ...] = (
     SHELTER_ASSIGNED_V1,
     PLACEMENT_PENDING_V1,
     PLACEMENT_RELEASED_V1,
+    PROTECTION_NEED_CLEARED_V1,
     PROTECTION_REFERRAL_MADE_V1,
     PROTECTION_REFERRAL_UPDATED_V1,
     RETURN_SCHEDULED_V1,
     CHILD_HANDED_OVER_V1,
 )
-CONSUMED: tuple[EventContract, ...] = (CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1)
+CONSUMED: tuple[EventContract, ...] = (
+    CHILD_REGISTERED_V1,
+    SCREENING_COMPLETED_V1,
+    PROTECTION_NEED_CLEARED_V1,
+)
+# a dead letter of these may hide a flag: it holds its case's need open (no return)
+NEED_OPENING: tuple[EventContract, ...] = (SCREENING_COMPLETED_V1,)
 
 
 @dataclass(frozen=True)
@@ -93,9 +104,9 @@ def register_subscribers(
         event: ScreeningCompletedV1, headers: Annotated[dict, Context("message.headers")]
     ) -> None:
         async def apply(session: AsyncSession) -> None:
-            case, newest = await cases.record_screening(session, event)
-            if not newest:
-                return  # an older screening arriving late changes nothing
+            case, changes = await cases.record_screening(session, event)
+            if not changes:
+                return  # an older screening without a flag, arriving late, changes nothing
             now = deps.clock()
             await placements.ensure_placement(session, case, country=deps.country, now=now)
             await referrals.refer(
@@ -110,5 +121,28 @@ def register_subscribers(
             headers=headers,
             contract=SCREENING_COMPLETED_V1,
             apply=apply,
+            keeps_unresolved=True,
         ):
             deps.on_change()
+
+    @broker.subscriber(
+        PROTECTION_NEED_CLEARED_V1.topic,
+        **options(PROTECTION_NEED_CLEARED_V1.topic),
+        title=f"{PROTECTION_NEED_CLEARED_V1.topic}:referral",
+        description="A supervisor cleared a flag: a return may be scheduled again once "
+        "nothing else holds the need open.",
+    )
+    async def on_protection_need_cleared(
+        event: ProtectionNeedClearedV1, headers: Annotated[dict, Context("message.headers")]
+    ) -> None:
+        async def apply(session: AsyncSession) -> None:
+            if not await cases.record_clearance(session, event):
+                raise PoisonMessage(f"protection-need-cleared for unknown case {event.case_id}")
+
+        await handle_once(
+            deps.sessions,
+            consumer=CONSUMER,
+            headers=headers,
+            contract=PROTECTION_NEED_CLEARED_V1,
+            apply=apply,
+        )

@@ -39,6 +39,7 @@ def create_runtime(settings: Settings) -> ServiceRuntime:
         migrations_dir=Path(__file__).parent / "migrations",
         topics=[c.topic for c in (*handlers.PUBLISHED, *handlers.CONSUMED)],
         description=DESCRIPTION,
+        need_opening_topics={c.topic for c in handlers.NEED_OPENING},
     )
     relay = runtime.attach_relay(declare_publishers(runtime.broker, handlers.PUBLISHED))
     deps = handlers.Dependencies(

@@ -24,6 +24,8 @@ from shared.platform.audit import AuditEntry
 from shared.platform.db import Base, UtcDateTime
 from shared.platform.inbox import ProcessedEvent
 from shared.platform.outbox import OutboxMessage
+from shared.platform.protection_flags import ProtectionFlags
+from shared.platform.unresolved import UnresolvedEvent
 
 __all__ = [
     "AssistedReturn",
@@ -35,6 +37,7 @@ __all__ = [
     "ProtectionReferral",
     "ReferralCase",
     "Shelter",
+    "UnresolvedEvent",
 ]
 
 
@@ -67,9 +70,10 @@ class Shelter(Base):
         return max(self.capacity - self.occupied, 0)
 
 
-class ReferralCase(Base):
-    """What referral knows of a case, from child-registered and screening-completed in
-    whatever order they arrive."""
+class ReferralCase(ProtectionFlags, Base):
+    """What referral knows of a case, from child-registered, screening-completed and
+    protection-need-cleared in whatever order they arrive. A protection flag, once raised by
+    any screening, stays raised until a supervisor clears it (``ProtectionFlags``)."""
 
     __tablename__ = "referral_cases"
 
@@ -82,8 +86,8 @@ class ReferralCase(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
     registered_at: Mapped[datetime] = mapped_column(UtcDateTime)
     screening_sequence: Mapped[int] = mapped_column(Integer, default=0)
-    trafficking_suspected: Mapped[bool] = mapped_column(Boolean, default=False)
-    international_protection_need: Mapped[bool] = mapped_column(Boolean, default=False)
+    # screenings not yet applied (numbered up to screening_sequence) hold the need open
+    screenings_applied: Mapped[int] = mapped_column(Integer, default=0)
     pending_since: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
     pending_reason: Mapped[str | None] = mapped_column(String(500))
     closed: Mapped[bool] = mapped_column(Boolean, default=False)

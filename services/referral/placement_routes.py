@@ -158,7 +158,7 @@ async def list_referrals(
     "/referrals/{referral_id}",
     response_model=ReferralOut,
     tags=["referrals"],
-    summary="Record the authority's answer: acknowledged or declined",
+    summary="Record the authority's answer: acknowledged, declined or concluded",
 )
 async def update_referral(
     referral_id: UUID,

@@ -2,8 +2,9 @@
 the child handed over at the border to the country of origin's authority.
 
 Non-refoulement: a child is never returned while a protection need is open, whichever way it
-opened (the latest screening's flags, an asylum referral still pending with the refugee
-commission, a presumed trafficking victim without the prosecutor's clearance). A need that
+opened (a flag raised by any screening and not cleared by a supervisor, an asylum referral
+still pending with the refugee commission, a presumed trafficking victim without the
+prosecutor's clearance, a screening not applied yet). A need that
 opens after the return was scheduled blocks that return, and the handover is refused."""
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.referral import cases, events, placements
 from services.referral.models import AssistedReturn, ProtectionReferral, ReferralCase
 from shared.contracts.placement import ReleaseReason
-from shared.contracts.protection_need import PENDING_REFERRAL_STATUSES
+from shared.contracts.protection_need import PENDING_REFERRAL_STATUSES, screenings_missing
 from shared.contracts.protection_referral import ReferralKind
+from shared.platform import unresolved
 
 SCHEDULED = "scheduled"
 BLOCKED = "blocked"
@@ -45,7 +47,10 @@ class OpenReferral:
 
 
 def reasons_against_return(
-    case: ReferralCase, open_referrals: Iterable[OpenReferral], country: str
+    case: ReferralCase,
+    open_referrals: Iterable[OpenReferral],
+    country: str,
+    unresolved_events: int = 0,
 ) -> list[str]:
     """Why the child may not be returned now, in words a supervisor understands; empty if
     nothing stands in the way."""
@@ -65,9 +70,9 @@ def reasons_against_return(
     pending = list(open_referrals)
     if case.international_protection_need:
         reasons.append(
-            "Non-refoulement: the latest screening found a possible need for international "
-            "protection (asylum intent or fear of return); the child must not be returned "
-            "while it is open."
+            "Non-refoulement: a screening found a possible need for international protection "
+            "(asylum intent or fear of return); the child must not be returned while it is "
+            "open, and only a supervisor's recorded decision closes it."
         )
     for referral in pending:
         if referral.kind == ReferralKind.REFUGEE_COMMISSION.value:
@@ -79,7 +84,7 @@ def reasons_against_return(
     if case.trafficking_suspected:
         reasons.append(
             "The child is a presumed victim of trafficking: a return needs the prosecutor's "
-            "clearance, and the latest screening still presumes trafficking."
+            "clearance and a supervisor's recorded decision closing the flag."
         )
     for referral in pending:
         if referral.kind == ReferralKind.PROSECUTOR.value:
@@ -87,6 +92,11 @@ def reasons_against_return(
                 f"The trafficking referral to the prosecutor ({referral.authority}) is still "
                 f"open ({referral.status}): a return needs the prosecutor's clearance first."
             )
+    if unresolved_events:
+        reasons.append(
+            f"Non-refoulement: {unresolved_events} event(s) of this child that could open a "
+            "protection need have not been applied yet (not arrived, or dead-lettered)."
+        )
     return reasons
 
 
@@ -103,7 +113,11 @@ async def _open_referrals(session: AsyncSession, case_id: UUID) -> list[OpenRefe
 
 
 async def reasons_for(session: AsyncSession, case: ReferralCase, country: str) -> list[str]:
-    return reasons_against_return(case, await _open_referrals(session, case.case_id), country)
+    missing = screenings_missing(case.screening_sequence, case.screenings_applied)
+    held = missing + await unresolved.count_for(session, case.case_id)
+    return reasons_against_return(
+        case, await _open_referrals(session, case.case_id), country, unresolved_events=held
+    )
 
 
 async def current(session: AsyncSession, case_id: UUID) -> AssistedReturn | None:

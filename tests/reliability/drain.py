@@ -1,5 +1,6 @@
 """After the last fault: waiting until the platform has caught up (every outbox sent, every
-consumer group at the end of its topics, no notice still waiting), and reading the topics."""
+consumer group at the end of its topics, no notice still waiting, the regional feed current),
+and reading the topics."""
 
 from __future__ import annotations
 
@@ -67,6 +68,20 @@ async def unsent(engines: dict[str, AsyncEngine]) -> dict[str, int]:
     return counts
 
 
+async def feed_behind(engine: AsyncEngine) -> bool:
+    """The regional feed stages its tables on a timer once the projection moved on: until it
+    has, the outbox read is not the last word (five tables would be staged right after)."""
+    async with engine.connect() as connection:
+        rows = await connection.execute(
+            text(
+                "SELECT name, value FROM regional_counters WHERE name IN"
+                " ('projection_version', 'statistics_published_version')"
+            )
+        )
+        versions = dict(rows.tuples().all())
+    return versions.get("projection_version", 0) != versions.get("statistics_published_version", 0)
+
+
 async def waiting_notices(engine: AsyncEngine) -> list[tuple[object, ...]]:
     async with engine.connect() as connection:
         rows = await connection.execute(
@@ -86,10 +101,12 @@ async def drained(stack: Stack, engines: dict[str, AsyncEngine], within: float) 
     while time.monotonic() - began < within:
         # notices first: settling one stages its event, which the outbox read must then see
         notices = await waiting_notices(engines["notification"])
+        behind = await feed_behind(engines["regional"])
         outbox = await unsent(engines)
         lag = await consumer_lag(stack.kafka.bootstrap_servers)
-        state = (outbox, {g: n for g, n in lag.items() if n}, notices)
+        state = (outbox, {g: n for g, n in lag.items() if n}, notices, behind)
         caught_up = not any(outbox.values()) and not any(lag.values()) and not notices
+        caught_up = caught_up and not behind
         quiet = quiet + 1 if caught_up else 0
         if quiet == 2:  # twice in a row: the three reads are not one snapshot
             return time.monotonic() - began

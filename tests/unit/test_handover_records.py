@@ -17,7 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from services.intake import handover as handovers
 from services.intake import handover_reception as reception
 from services.intake.main import handover_keys
-from services.intake.models import Base, Case, CaseNationality, OutboxMessage, Screening
+from services.intake.models import (
+    Base,
+    Case,
+    CaseNationality,
+    NeedClearance,
+    OutboxMessage,
+    Screening,
+)
 from shared.contracts.assisted_return import ReturnScheduledV1
 from shared.contracts.handover import HandoverAcknowledgedV1, HandoverV1
 from shared.platform.config import Settings
@@ -52,7 +59,7 @@ def test_a_sealed_record_names_only_type_sender_day_and_destination() -> None:
     assert "ce_subject" not in event.headers
 
 
-def _case() -> Case:
+def _case(*, cleared: bool = True) -> Case:
     case_id = uuid4()
     return Case(
         id=case_id,
@@ -99,6 +106,21 @@ def _case() -> Case:
             )
         ],
         handovers=[],
+        # the prosecutor declined and a supervisor cleared the flag: the return may go ahead
+        clearances=[
+            NeedClearance(
+                id=uuid4(),
+                case_id=case_id,
+                cleared=["trafficking"],
+                through_sequence=1,
+                reason="the prosecutor found no trafficking",
+                decided_by="supervisor-1",
+                decided_by_name=None,
+                decided_at=NOW,
+            )
+        ]
+        if cleared
+        else [],
     )
 
 
@@ -192,6 +214,24 @@ async def test_sending_seals_to_the_destination_and_stages_for_the_region(
     assert json.loads(message.body)["destination"] == "GT"
     opened = open_sealed(message.body, keys=ring.keys("GT"), model=HandoverV1)
     assert opened.handover_id == sent.handover_id and opened.child.given_names == "Ana"
+
+
+async def test_no_handover_is_sealed_while_a_flag_is_open(
+    sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    case = _case(cleared=False)
+    async with sessions() as session, session.begin():
+        session.add(case)
+    async with sessions() as session:
+        with pytest.raises(handovers.HandoverProblem, match="presumed trafficking victim"):
+            await handovers.send_handover(
+                session,
+                _scheduled(case),
+                keys=key_ring(tmp_path).keys("MX"),
+                authority=handovers.Authority("DIF", "+525555555555"),
+                now=NOW,
+            )
+        assert (await session.scalars(select(OutboxMessage))).all() == []
 
 
 async def test_an_acknowledgement_closes_once_and_only_the_case_it_names(
