@@ -6,10 +6,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from shared.contracts.catalogue import CHILD_REGISTERED_V1, SCREENING_COMPLETED_V1
+from shared.contracts.catalogue import (
+    CHILD_REGISTERED_V1,
+    PROTECTION_NEED_CLEARED_V1,
+    SCREENING_COMPLETED_V1,
+)
 from shared.contracts.child import ChildIdentity, DetectionPlace, FamilyContact
 from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.envelope import OutgoingEvent, render
+from shared.contracts.protection_need import ProtectionNeedClearedV1
 from shared.contracts.screening_completed import ScreeningCompletedV1
 
 INTAKE = "/opi/mx/intake"
@@ -69,6 +74,22 @@ def child_registered(
         returned_national="MX" in nationalities,
     )
     return render(CHILD_REGISTERED_V1, payload, source=INTAKE, subject=str(case_id), time=now)
+
+
+def need_cleared(case_id: UUID, *kinds: str, through: int = 1) -> OutgoingEvent:
+    """A supervisor's decision in intake clearing ``kinds`` up to screening ``through``."""
+    now = datetime.now(UTC)
+    payload = ProtectionNeedClearedV1(
+        clearance_id=uuid4(),
+        case_id=case_id,
+        country="MX",
+        cleared=list(kinds),
+        through_sequence=through,
+        decided_at=now,
+    )
+    return render(
+        PROTECTION_NEED_CLEARED_V1, payload, source=INTAKE, subject=str(case_id), time=now
+    )
 
 
 def screening_completed(

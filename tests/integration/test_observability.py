@@ -77,8 +77,11 @@ async def test_asyncapi_served_matches_the_generated_document(intake) -> None:
             "child-registered:publish",
             "screening-completed:publish",
             "case-closed:publish",
+            "protection-need-cleared:publish",
             "shelter-assigned:intake",
             "placement-released:intake",
+            "protection-referral-made:intake",
+            "protection-referral-updated:intake",
         }
     )
 

@@ -22,7 +22,7 @@ from services.referral.models import AuditEntry, ReferralCase
 from shared.contracts.envelope import OutgoingEvent
 from tests.conftest import RunningService
 from tests.kafka_helpers import TopicReader, headers_of, produce_events
-from tests.referral_fixtures import child_registered, screening_completed, shelter
+from tests.referral_fixtures import child_registered, need_cleared, screening_completed, shelter
 
 
 @dataclass
@@ -91,6 +91,23 @@ async def _events_for(bootstrap: str, topic: str, case_id: UUID, count: int) -> 
     return [
         {**json.loads(r.value), "_type": headers_of(r)["ce_type"]} for r in records if r.key == key
     ]
+
+
+async def _clear(ref: Referral, case_id: UUID, kind: str, through: int) -> None:
+    """Publish a supervisor's decision clearing the flag; wait until referral applied it."""
+    await produce_events(ref.bootstrap, [need_cleared(case_id, kind, through=through)])
+    column = (
+        "international_protection_need"
+        if kind == "international_protection"
+        else ("trafficking_suspected")
+    )
+
+    async def applied() -> bool:
+        async with ref.service.app.state.sessions() as session:
+            case = await session.get(ReferralCase, case_id, populate_existing=True)
+            return case is not None and not getattr(case, column)
+
+    await _until(applied)
 
 
 async def _referral_of(http: httpx.AsyncClient, case_id: UUID, kind: str) -> dict:
@@ -212,27 +229,34 @@ async def test_non_refoulement_whichever_way_the_need_opened(referral: Referral)
         assert missing.status_code == 404
         assert (await http.get(f"/cases/{asylum}/return")).status_code == 404
 
-        # the need goes away: a re-screening clears the flag, yet the asylum referral is
-        # still pending with the refugee commission, until it declines
+        # a clean re-screening clears nothing: the flag stays raised, and the asylum referral
+        # is still pending with the refugee commission, until it declines
         await _feed(referral, asylum, screening_completed(asylum, sequence=2), sequence=2)
         detail = await refused(asylum)
-        assert "international protection" not in detail
+        assert "international protection" in detail
         assert "refugee commission (COMAR) is still pending (sent)" in detail
         comar = await _referral_of(http, asylum, "refugee_commission")
         answer = await http.patch(f"/referrals/{comar['id']}", json={"status": "acknowledged"})
         assert answer.status_code == 200
         assert "still pending (acknowledged)" in await refused(asylum)
         await http.patch(f"/referrals/{comar['id']}", json={"status": "declined"})
+        detail = await refused(asylum)  # declined, but the flag is still raised
+        assert "international protection" in detail and "COMAR" not in detail
+        # only a supervisor's decision (in intake) clears the flag
+        await _clear(referral, asylum, "international_protection", through=2)
         allowed = await http.post(f"/cases/{asylum}/return", json=_body())
         assert allowed.status_code == 201, allowed.text
 
-        # trafficking: the flag cleared by a re-screening, then the prosecutor's clearance
+        # trafficking: a clean re-screening clears nothing; the prosecutor declines, then a
+        # supervisor clears the flag
         await _feed(referral, trafficked, screening_completed(trafficked, sequence=2), sequence=2)
         detail = await refused(trafficked)
         assert "prosecutor (FGR-FEVIMTRA) is still open (sent)" in detail
-        assert "latest screening" not in detail
+        assert "presumed victim of trafficking" in detail
         fgr = await _referral_of(http, trafficked, "prosecutor")
-        await http.patch(f"/referrals/{fgr['id']}", json={"status": "declined"})
+        await http.patch(f"/referrals/{fgr['id']}", json={"status": "concluded"})
+        assert "presumed victim of trafficking" in await refused(trafficked)
+        await _clear(referral, trafficked, "trafficking", through=2)
         allowed = await http.post(f"/cases/{trafficked}/return", json=_body())
         assert allowed.status_code == 201, allowed.text
 
@@ -257,16 +281,20 @@ async def test_a_need_opened_after_scheduling_blocks_the_handover(referral: Refe
     async with referral.service.client(referral.supervisor) as http:
         comar = await _referral_of(http, reopened, "refugee_commission")
         await http.patch(f"/referrals/{comar['id']}", json={"status": "declined"})
-        for case_id in (rescreened, reopened, late):
+        await _clear(referral, reopened, "international_protection", through=2)
+        for case_id in (rescreened, reopened):
             response = await http.post(f"/cases/{case_id}/return", json=_body())
             assert response.status_code == 201, response.text
+        # screening 2 came, screening 1 not yet: it could hold a flag, so no return yet
+        waiting = await http.post(f"/cases/{late}/return", json=_body())
+        assert waiting.status_code == 409 and "not been applied yet" in waiting.text
 
         # a re-screening raises the asylum flag after the return was scheduled
         await _feed(
             referral,
             rescreened,
             screening_completed(rescreened, sequence=2, fear_of_return=True),
-            # an older screening arriving late changes nothing
+            # an older screening arriving late still raises its flag
             screening_completed(late, sequence=1, asylum=True),
             sequence=2,
         )
@@ -292,12 +320,19 @@ async def test_a_need_opened_after_scheduling_blocks_the_handover(referral: Refe
         await http.patch(f"/referrals/{comar['id']}", json={"status": "declined"})
         fresh = await http.post(f"/cases/{reopened}/return", json=_body())
         assert fresh.status_code == 201 and fresh.json()["return_id"] != shown["return_id"]
-
-        handed = await http.post(f"/cases/{late}/handover", json=HANDOVER)
+        handed = await http.post(f"/cases/{reopened}/handover", json=HANDOVER)
         assert handed.status_code == 200, handed.text
+
+        async def late_flag_applied() -> str | None:
+            response = await http.post(f"/cases/{late}/return", json=_body())
+            detail = response.json()["detail"]
+            return detail if "international protection" in detail else None
+
+        late_detail = await _until(late_flag_applied)
+        assert "not been applied yet" not in late_detail
 
     scheduled = await _events_for(referral.bootstrap, "return-scheduled", reopened, 2)
     assert len({e["return_id"] for e in scheduled}) == 2
     async with TopicReader(referral.bootstrap, "child-handed-over") as reader:
         records = await reader.read_for(1.0)
-    assert {r.key for r in records} == {str(late).encode()}  # no blocked return handed over
+    assert {r.key for r in records} == {str(reopened).encode()}  # no blocked one handed over
