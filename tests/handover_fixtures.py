@@ -10,8 +10,8 @@ from pathlib import Path
 from uuid import UUID, uuid4
 
 from services.intake.handover import render_sealed
-from shared.contracts.assisted_return import ReturnScheduledV1
-from shared.contracts.catalogue import RETURN_SCHEDULED_V1
+from shared.contracts.assisted_return import ReturnScheduledV1, ReturnWithdrawnV1
+from shared.contracts.catalogue import RETURN_SCHEDULED_V1, RETURN_WITHDRAWN_V1
 from shared.contracts.child import FamilyContact
 from shared.contracts.envelope import OutgoingEvent, render
 from shared.contracts.handover import (
@@ -64,6 +64,22 @@ def return_scheduled(
         payload,
         source=f"/opi/{country.lower()}/referral",
         subject=str(case_id),
+        time=now,
+    )
+
+
+def return_withdrawn(scheduled: OutgoingEvent, *, country: str = "MX") -> OutgoingEvent:
+    """The return-withdrawn referral publishes when the return of ``scheduled`` is blocked."""
+    planned = ReturnScheduledV1.model_validate_json(scheduled.body)
+    now = datetime.now(UTC)
+    payload = ReturnWithdrawnV1(
+        case_id=planned.case_id, return_id=planned.return_id, country=country, withdrawn_at=now
+    )
+    return render(
+        RETURN_WITHDRAWN_V1,
+        payload,
+        source=f"/opi/{country.lower()}/referral",
+        subject=str(planned.case_id),
         time=now,
     )
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from services.intake import handover, handover_reception, service
 from services.intake.models import ReferralCopy
-from shared.contracts.assisted_return import ReturnScheduledV1
+from shared.contracts.assisted_return import ReturnScheduledV1, ReturnWithdrawnV1
 from shared.contracts.catalogue import (
     CASE_CLOSED_V1,
     CHILD_REGISTERED_V1,
@@ -25,11 +25,12 @@ from shared.contracts.catalogue import (
     PROTECTION_REFERRAL_MADE_V1,
     PROTECTION_REFERRAL_UPDATED_V1,
     RETURN_SCHEDULED_V1,
+    RETURN_WITHDRAWN_V1,
     SCREENING_COMPLETED_V1,
     SHELTER_ASSIGNED_V1,
     EventContract,
 )
-from shared.contracts.handover import HandoverAcknowledgedV1, HandoverV1
+from shared.contracts.handover import HandoverAcknowledgedV1, HandoverV1, HandoverWithdrawnV1
 from shared.contracts.placement import PlacementReleasedV1
 from shared.contracts.protection_referral import (
     ProtectionReferralMadeV1,
@@ -40,6 +41,7 @@ from shared.contracts.regional_catalogue import (
     HANDOVER_ACKNOWLEDGED_V1,
     HANDOVER_CONTRACTS,
     HANDOVER_V1,
+    HANDOVER_WITHDRAWN_V1,
 )
 from shared.contracts.shelter_assigned import ShelterAssignedV1
 from shared.platform import referral_copies
@@ -63,7 +65,7 @@ NEED_OPENING: tuple[EventContract, ...] = (
 )
 CONSUMED: tuple[EventContract, ...] = (SHELTER_ASSIGNED_V1, PLACEMENT_RELEASED_V1, *NEED_OPENING)
 # on the national Kafka when handovers are configured; their envelopes on the regional one
-HANDOVER_CONSUMED: tuple[EventContract, ...] = (RETURN_SCHEDULED_V1,)
+HANDOVER_CONSUMED: tuple[EventContract, ...] = (RETURN_SCHEDULED_V1, RETURN_WITHDRAWN_V1)
 REGIONALLY_PUBLISHED: tuple[EventContract, ...] = (HANDOVER_V1,)
 log = logging.getLogger(__name__)
 
@@ -196,12 +198,36 @@ def register_handover_subscribers(
         ):
             wiring.wake()
 
+    @national.subscriber(
+        RETURN_WITHDRAWN_V1.topic,
+        **national_options(RETURN_WITHDRAWN_V1.topic),
+        title=f"{RETURN_WITHDRAWN_V1.topic}:intake",
+        description=(
+            f"CloudEvent {RETURN_WITHDRAWN_V1.type}: withdraws the handover sent, if any, "
+            "with a sealed handover-withdrawn to the destination"
+        ),
+    )
+    async def on_return_withdrawn(
+        event: ReturnWithdrawnV1, headers: Annotated[dict, Context("message.headers")]
+    ) -> None:
+        async def apply(session: AsyncSession) -> None:
+            try:
+                await handover.withdraw_handover(session, event, keys=wiring.keys, now=utc_now())
+            except (handover.HandoverProblem, HandoverRejected) as problem:
+                raise PoisonMessage(str(problem)) from problem
+
+        if await handle_once(
+            sessions, consumer=CONSUMER, headers=headers, contract=RETURN_WITHDRAWN_V1, apply=apply
+        ):
+            wiring.wake()
+
     @regional.subscriber(
         HANDOVERS_TOPIC,
         **regional_options(HANDOVERS_TOPIC),
         title=f"{HANDOVERS_TOPIC}:intake",
         description=(
-            f"CloudEvents {HANDOVER_V1.type} and {HANDOVER_ACKNOWLEDGED_V1.type}, sealed; "
+            f"CloudEvents {HANDOVER_V1.type}, {HANDOVER_ACKNOWLEDGED_V1.type} and "
+            f"{HANDOVER_WITHDRAWN_V1.type}, sealed; "
             "only those whose ce_destination is this country are opened"
         ),
     )
@@ -221,6 +247,10 @@ def register_handover_subscribers(
                     await handover_reception.receive_handover(
                         session, payload, country=country, position=position, now=utc_now()
                     )
+            elif contract is HANDOVER_WITHDRAWN_V1:
+                withdrawal = open_sealed(message.body, keys=wiring.keys, model=HandoverWithdrawnV1)
+                async with sessions() as session, session.begin():
+                    await handover_reception.apply_withdrawal(session, withdrawal, now=utc_now())
             else:
                 ack = open_sealed(message.body, keys=wiring.keys, model=HandoverAcknowledgedV1)
                 async with sessions() as session, session.begin():

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake import events, need
-from services.intake.models import Case, Handover
-from shared.contracts.assisted_return import ReturnScheduledV1
+from services.intake.models import Case, Handover, WithdrawnReturn
+from shared.contracts.assisted_return import ReturnScheduledV1, ReturnWithdrawnV1
 from shared.contracts.catalogue import EventContract
 from shared.contracts.child import FamilyContact
 from shared.contracts.enums import CaseStatus
@@ -26,12 +26,14 @@ from shared.contracts.envelope import JSON_CONTENT_TYPE, OutgoingEvent, source_o
 from shared.contracts.handover import (
     HandoverPlan,
     HandoverV1,
+    HandoverWithdrawnV1,
     ReturningChild,
     SendingAuthority,
 )
-from shared.contracts.regional_catalogue import HANDOVER_V1
+from shared.contracts.regional_catalogue import HANDOVER_V1, HANDOVER_WITHDRAWN_V1
 from shared.platform import audit, outbox
 from shared.platform.auth import Principal
+from shared.platform.db import insert_if_absent
 from shared.platform.handover_crypto import HandoverKeys, seal
 
 SENT = "sent"
@@ -171,6 +173,8 @@ async def send_handover(
         raise HandoverProblem(f"return-scheduled for unknown case {event.case_id}")
     if case.status == CaseStatus.CLOSED:
         raise HandoverProblem(f"return-scheduled for closed case {event.case_id}")
+    if await session.get(WithdrawnReturn, event.return_id) is not None:
+        raise HandoverProblem(f"return {event.return_id} was withdrawn before it was sealed")
     # non-refoulement, decided again from intake's own facts: referral may not yet have seen
     # a flag raised here, or a supervisor's decision may still be missing
     if reasons := await need.reasons(session, case):
@@ -213,6 +217,61 @@ async def send_handover(
         now,
         handover_id=str(handover_id),
         destination=event.destination_country,
+    )
+    return handover
+
+
+async def withdraw_handover(
+    session: AsyncSession, event: ReturnWithdrawnV1, *, keys: HandoverKeys, now: datetime
+) -> Handover | None:
+    """The return may no longer go ahead: remember it, and if its handover was sent, send
+    the destination a sealed withdrawal (no reason: the country of origin must not learn
+    why). Returns the handover withdrawn, if any."""
+    await insert_if_absent(
+        session,
+        WithdrawnReturn,
+        {"return_id": event.return_id, "case_id": event.case_id, "withdrawn_at": now},
+        ["return_id"],
+    )
+    handover = await session.scalar(
+        select(Handover)
+        .where(Handover.return_id == event.return_id, Handover.direction == SENT)
+        .with_for_update()
+    )
+    if handover is None or handover.withdrawn_at is not None:
+        return None  # not sealed (and now never will be), or already withdrawn
+    if handover.acknowledged_at is not None:
+        raise HandoverProblem(
+            f"return {event.return_id} withdrawn after the destination received the child"
+        )
+    withdrawal = HandoverWithdrawnV1(
+        handover_id=handover.handover_id,
+        sender_country=keys.country,
+        destination_country=handover.counterpart_country,
+        sender_case_reference=handover.sender_case_reference,
+        withdrawn_at=now,
+    )
+    envelope = seal(withdrawal, keys=keys, destination=handover.counterpart_country)
+    outbox.enqueue(
+        session,
+        render_sealed(
+            HANDOVER_WITHDRAWN_V1,
+            envelope,
+            country=keys.country,
+            destination=handover.counterpart_country,
+            handover_id=handover.handover_id,
+            at=now,
+        ),
+    )
+    handover.withdrawn_at = now
+    audit.record(
+        session,
+        system_actor(keys.country),
+        "case.handover.withdraw",
+        handover.case_id,
+        now,
+        handover_id=str(handover.handover_id),
+        destination=handover.counterpart_country,
     )
     return handover
 

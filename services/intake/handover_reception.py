@@ -31,6 +31,7 @@ from shared.contracts.enums import Accompaniment, CaseStatus
 from shared.contracts.handover import (
     HandoverAcknowledgedV1,
     HandoverV1,
+    HandoverWithdrawnV1,
 )
 from shared.contracts.regional_catalogue import HANDOVER_ACKNOWLEDGED_V1
 from shared.platform import audit, outbox
@@ -58,6 +59,8 @@ async def receive_handover(
         raise HandoverProblem(f"no reception point configured for {country}")
     child = payload.child
     sender = payload.sender_country
+    if (reopened := await _reopen_withdrawn(session, payload, position, now)) is not None:
+        return reopened
     case = Case(
         id=uuid4(),
         country=country,
@@ -90,19 +93,7 @@ async def receive_handover(
         ],
         screenings=[],
         clearances=[],
-        handovers=[
-            Handover(
-                id=uuid4(),
-                handover_id=payload.handover_id,
-                direction=RECEIVED,
-                counterpart_country=sender,
-                sender_case_reference=payload.sender_case_reference,
-                created_at=now,
-                sent_at=payload.sent_at,
-                record_partition=position.partition,
-                record_offset=position.offset,
-            )
-        ],
+        handovers=[_received(payload, position, now)],
     )
     session.add(case)
     await session.flush()
@@ -115,6 +106,100 @@ async def receive_handover(
         now,
         handover_id=str(payload.handover_id),
         sender=sender,
+    )
+    return case
+
+
+def _received(payload: HandoverV1, position: RecordPosition, now: datetime) -> Handover:
+    return Handover(
+        id=uuid4(),
+        handover_id=payload.handover_id,
+        direction=RECEIVED,
+        counterpart_country=payload.sender_country,
+        sender_case_reference=payload.sender_case_reference,
+        created_at=now,
+        sent_at=payload.sent_at,
+        record_partition=position.partition,
+        record_offset=position.offset,
+    )
+
+
+async def _reopen_withdrawn(
+    session: AsyncSession, payload: HandoverV1, position: RecordPosition, now: datetime
+) -> Case | None:
+    """A child whose earlier handover was withdrawn is handed over again: the case that
+    handover opened (and its withdrawal closed) is opened again, with no second
+    child-registered, so the child is counted once."""
+    earlier = await session.scalar(
+        select(Handover)
+        .where(
+            Handover.direction == RECEIVED,
+            Handover.counterpart_country == payload.sender_country,
+            Handover.sender_case_reference == payload.sender_case_reference,
+            Handover.withdrawn_at.is_not(None),
+        )
+        .order_by(Handover.created_at.desc())
+        .limit(1)
+    )
+    if earlier is None:
+        return None
+    case = await session.scalar(select(Case).where(Case.id == earlier.case_id).with_for_update())
+    if case is None or case.status != CaseStatus.CLOSED:
+        return None
+    case.status = CaseStatus.REGISTERED
+    case.handovers.append(_received(payload, position, now))
+    await session.flush()
+    audit.record(
+        session,
+        system_actor(payload.sender_country),
+        "case.handover.receive",
+        case.id,
+        now,
+        handover_id=str(payload.handover_id),
+        sender=payload.sender_country,
+        reopened=True,
+    )
+    return case
+
+
+async def apply_withdrawal(
+    session: AsyncSession, payload: HandoverWithdrawnV1, *, now: datetime
+) -> Case | None:
+    """The sender withdrew a handover: the child will not come. The case it opened is
+    closed (``handover_withdrawn``); ``None`` if that was done already."""
+    handover = await stored_handover(session, payload.handover_id, RECEIVED)
+    if (
+        handover is None
+        or handover.sender_case_reference != payload.sender_case_reference
+        or handover.counterpart_country != payload.sender_country
+    ):
+        raise HandoverProblem(f"withdrawal of unknown handover {payload.handover_id}")
+    if handover.withdrawn_at is not None:
+        return None
+    if handover.reception_confirmed_at is not None:
+        raise HandoverProblem(
+            f"withdrawal of handover {payload.handover_id} after its reception was confirmed"
+        )
+    case = await session.scalar(select(Case).where(Case.id == handover.case_id).with_for_update())
+    if case is None:  # pragma: no cover - the foreign key keeps it
+        raise HandoverProblem(f"withdrawal for unknown case {handover.case_id}")
+    handover.withdrawn_at = payload.withdrawn_at
+    case.status = CaseStatus.CLOSED
+    closed = CaseClosedV1(
+        case_id=case.id,
+        country=case.country,
+        outcome=CaseOutcome.HANDOVER_WITHDRAWN,
+        closed_at=now,
+    )
+    events.stage(session, CASE_CLOSED_V1, closed, case, now)
+    audit.record(
+        session,
+        system_actor(payload.sender_country),
+        "case.close",
+        case.id,
+        now,
+        outcome=CaseOutcome.HANDOVER_WITHDRAWN.value,
+        handover_id=str(payload.handover_id),
     )
     return case
 

@@ -39,6 +39,7 @@ __all__ = [
     "ReferralCopy",
     "Screening",
     "UnresolvedEvent",
+    "WithdrawnReturn",
 ]
 
 
@@ -175,6 +176,19 @@ class Handover(Base):
     received_by: Mapped[str | None] = mapped_column(String(200))
     record_partition: Mapped[int | None] = mapped_column(Integer)
     record_offset: Mapped[int | None] = mapped_column(BigInteger)
+    # sent: the sender withdrew it; received: the sender's withdrawal closed the case
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WithdrawnReturn(Base):
+    """A return referral withdrew: no handover is sealed for it, even if its
+    return-scheduled arrives after the withdrawal."""
+
+    __tablename__ = "withdrawn_returns"
+
+    return_id: Mapped[UUID] = mapped_column(Uuid, primary_key=True)
+    case_id: Mapped[UUID] = mapped_column(Uuid)
+    withdrawn_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class NeedClearance(Base):

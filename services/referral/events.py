@@ -15,7 +15,7 @@ from services.referral.models import (
     Shelter,
 )
 from shared.contracts import catalogue
-from shared.contracts.assisted_return import ChildHandedOverV1, ReturnScheduledV1
+from shared.contracts.assisted_return import ChildHandedOverV1, ReturnScheduledV1, ReturnWithdrawnV1
 from shared.contracts.placement import PlacementPendingV1, PlacementReleasedV1
 from shared.contracts.protection_referral import (
     ProtectionReferralMadeV1,
@@ -165,6 +165,24 @@ def return_scheduled(session: AsyncSession, country: str, assisted: AssistedRetu
         country,
         assisted.case_id,
         assisted.scheduled_at,
+    )
+
+
+def return_withdrawn(session: AsyncSession, country: str, assisted: AssistedReturn) -> None:
+    assert assisted.blocked_at is not None
+    payload = ReturnWithdrawnV1(
+        case_id=assisted.case_id,
+        return_id=assisted.id,
+        country=country,
+        withdrawn_at=assisted.blocked_at,
+    )
+    _stage(
+        session,
+        catalogue.RETURN_WITHDRAWN_V1,
+        payload,
+        country,
+        assisted.case_id,
+        assisted.blocked_at,
     )
 
 

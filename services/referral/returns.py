@@ -183,10 +183,15 @@ async def schedule(
     return assisted
 
 
-def _block(assisted: AssistedReturn, reasons: list[str], now: datetime) -> None:
+def _block(
+    session: AsyncSession, assisted: AssistedReturn, reasons: list[str], country: str, now: datetime
+) -> None:
+    """The return may no longer go ahead: blocked, and withdrawn, so that intake withdraws a
+    handover it already sent (the reasons stay here: the country of origin never hears them)."""
     assisted.status = BLOCKED
     assisted.blocked_reason = " ".join(reasons)[:500]
     assisted.blocked_at = now
+    events.return_withdrawn(session, country, assisted)
 
 
 async def block_if_unsafe(
@@ -200,7 +205,7 @@ async def block_if_unsafe(
     reasons = await reasons_for(session, case, country)
     if not reasons:
         return None
-    _block(assisted, reasons, now)
+    _block(session, assisted, reasons, country, now)
     await session.flush()
     return assisted
 
@@ -237,7 +242,7 @@ async def hand_over(
         raise Conflict(f"The scheduled return was blocked: {assisted.blocked_reason}")
     reasons = await reasons_for(session, case, country)
     if reasons:
-        _block(assisted, reasons, now)
+        _block(session, assisted, reasons, country, now)
         await session.flush()
         return Handover(assisted, "The scheduled return is blocked: " + " ".join(reasons))
     assisted.status = HANDED_OVER

@@ -1,5 +1,6 @@
-"""Events of an assisted return: scheduled (referral), the child handed over at the border
-(referral), and the case closed once the country of origin confirms reception (intake)."""
+"""Events of an assisted return: scheduled (referral), withdrawn when it may no longer go
+ahead (referral), the child handed over at the border (referral), and the case closed once
+the country of origin confirms reception, or a handover it received is withdrawn (intake)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,17 @@ class ReturnScheduledV1(EventModel):
     scheduled_at: datetime
 
 
+class ReturnWithdrawnV1(EventModel):
+    """A scheduled return that may no longer go ahead (a protection need opened: the return
+    is blocked). Carries no reason: intake passes the withdrawal on to the country of
+    origin, which must not learn why (the firewall)."""
+
+    case_id: UUID
+    return_id: UUID
+    country: CountryCode
+    withdrawn_at: datetime
+
+
 class ChildHandedOverV1(EventModel):
     case_id: UUID
     return_id: UUID
@@ -41,6 +53,8 @@ class ChildHandedOverV1(EventModel):
 
 class CaseOutcome(StrEnum):
     RETURNED_AND_RECEIVED = "returned_and_received"
+    # in the country of origin: the sender withdrew the handover before the child came
+    HANDOVER_WITHDRAWN = "handover_withdrawn"
 
 
 class CaseClosedV1(EventModel):

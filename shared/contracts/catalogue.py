@@ -8,7 +8,12 @@ from typing import Final
 from pydantic import BaseModel
 
 from shared.contracts import topics
-from shared.contracts.assisted_return import CaseClosedV1, ChildHandedOverV1, ReturnScheduledV1
+from shared.contracts.assisted_return import (
+    CaseClosedV1,
+    ChildHandedOverV1,
+    ReturnScheduledV1,
+    ReturnWithdrawnV1,
+)
 from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.notification import (
     AlertClosedV1,
@@ -85,6 +90,9 @@ ALERT_CLOSED_V1: Final = EventContract(
 RETURN_SCHEDULED_V1: Final = EventContract(
     f"{TYPE_PREFIX}.return-scheduled.v1", topics.RETURN_SCHEDULED, ReturnScheduledV1
 )
+RETURN_WITHDRAWN_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.return-withdrawn.v1", topics.RETURN_WITHDRAWN, ReturnWithdrawnV1
+)
 CHILD_HANDED_OVER_V1: Final = EventContract(
     f"{TYPE_PREFIX}.child-handed-over.v1", topics.CHILD_HANDED_OVER, ChildHandedOverV1
 )
@@ -106,6 +114,7 @@ ALL_CONTRACTS: Final = (
     ALERT_RAISED_V1,
     ALERT_CLOSED_V1,
     RETURN_SCHEDULED_V1,
+    RETURN_WITHDRAWN_V1,
     CHILD_HANDED_OVER_V1,
     CASE_CLOSED_V1,
 )

@@ -77,3 +77,15 @@ class HandoverAcknowledgedV1(SealedModel):
     sender_case_reference: UUID = Field(description="the case id in the country that sent")
     received_at: datetime
     received_by: str = Field(min_length=1, max_length=200)
+
+
+class HandoverWithdrawnV1(SealedModel):
+    """The sender withdraws a handover it sent: the child will not come (the return may no
+    longer go ahead). Never says why; sealed to the country of origin like the handover."""
+
+    schema_version: int = Field(HANDOVER_SCHEMA_VERSION, ge=1)
+    handover_id: UUID
+    sender_country: CountryCode = Field(description="the country that sent the handover")
+    destination_country: CountryCode = Field(description="the country of origin")
+    sender_case_reference: UUID = Field(description="the sending country's case id")
+    withdrawn_at: datetime

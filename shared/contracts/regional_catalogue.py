@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Final
 
 from shared.contracts.catalogue import TYPE_PREFIX, EventContract
-from shared.contracts.handover import HandoverAcknowledgedV1, HandoverV1
+from shared.contracts.handover import HandoverAcknowledgedV1, HandoverV1, HandoverWithdrawnV1
 from shared.contracts.regional import (
     CASE_EVENTS_TOPIC,
     HANDOVERS_TOPIC,
@@ -33,4 +33,8 @@ HANDOVER_ACKNOWLEDGED_V1: Final = EventContract(
     f"{TYPE_PREFIX}.handover-acknowledged.v1", HANDOVERS_TOPIC, HandoverAcknowledgedV1
 )
 
-HANDOVER_CONTRACTS: Final = (HANDOVER_V1, HANDOVER_ACKNOWLEDGED_V1)
+HANDOVER_WITHDRAWN_V1: Final = EventContract(
+    f"{TYPE_PREFIX}.handover-withdrawn.v1", HANDOVERS_TOPIC, HandoverWithdrawnV1
+)
+
+HANDOVER_CONTRACTS: Final = (HANDOVER_V1, HANDOVER_ACKNOWLEDGED_V1, HANDOVER_WITHDRAWN_V1)

@@ -16,6 +16,7 @@ AUTHORITY_NOTIFIED: Final = "authority-notified"
 ALERT_RAISED: Final = "alert-raised"
 ALERT_CLOSED: Final = "alert-closed"
 RETURN_SCHEDULED: Final = "return-scheduled"
+RETURN_WITHDRAWN: Final = "return-withdrawn"
 CHILD_HANDED_OVER: Final = "child-handed-over"
 CASE_CLOSED: Final = "case-closed"
 PROTECTION_NEED_CLEARED: Final = "protection-need-cleared"
@@ -40,6 +41,7 @@ NATIONAL_TOPICS: Final = (
     ALERT_RAISED,
     ALERT_CLOSED,
     RETURN_SCHEDULED,
+    RETURN_WITHDRAWN,
     CHILD_HANDED_OVER,
     CASE_CLOSED,
     PROTECTION_NEED_CLEARED,

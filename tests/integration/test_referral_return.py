@@ -333,6 +333,12 @@ async def test_a_need_opened_after_scheduling_blocks_the_handover(referral: Refe
 
     scheduled = await _events_for(referral.bootstrap, "return-scheduled", reopened, 2)
     assert len({e["return_id"] for e in scheduled}) == 2
+    # each blocked return is withdrawn, so that a handover already sent is withdrawn too
+    [withdrawn] = await _events_for(referral.bootstrap, "return-withdrawn", rescreened, 1)
+    assert withdrawn["_type"] == "org.rcm.opi.return-withdrawn.v1"
+    assert set(withdrawn) == {"_type", "case_id", "return_id", "country", "withdrawn_at"}
+    reopened_withdrawn = await _events_for(referral.bootstrap, "return-withdrawn", reopened, 1)
+    assert reopened_withdrawn[0]["return_id"] == scheduled[0]["return_id"]
     async with TopicReader(referral.bootstrap, "child-handed-over") as reader:
         records = await reader.read_for(1.0)
     assert {r.key for r in records} == {str(reopened).encode()}  # no blocked one handed over

@@ -6,7 +6,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shared.contracts.assisted_return import CaseClosedV1, ChildHandedOverV1, ReturnScheduledV1
+from shared.contracts.assisted_return import (
+    CaseClosedV1,
+    ChildHandedOverV1,
+    ReturnScheduledV1,
+    ReturnWithdrawnV1,
+)
 from shared.contracts.catalogue import ALL_CONTRACTS
 from shared.contracts.child_registered import ChildRegisteredV1
 from shared.contracts.notification import (
@@ -177,6 +182,12 @@ PAYLOADS: dict[type[BaseModel], dict[str, Any]] = {
         "handover_place": "Puente Rodolfo Robles, Ciudad Hidalgo",
         "escorting_officer": "OPI Laura Méndez",
         "scheduled_at": "2026-11-28T10:00:00Z",
+    },
+    ReturnWithdrawnV1: {
+        "case_id": CASE_ID,
+        "return_id": "0b9a8f7e-6d5c-44b3-8a29-38e7f6d5c4b3",
+        "country": "MX",
+        "withdrawn_at": "2026-11-30T09:00:00Z",
     },
     ChildHandedOverV1: {
         "case_id": CASE_ID,

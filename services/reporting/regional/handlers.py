@@ -22,6 +22,7 @@ from shared.contracts.regional_catalogue import (
     HANDOVER_ACKNOWLEDGED_V1,
     HANDOVER_CONTRACTS,
     HANDOVER_V1,
+    HANDOVER_WITHDRAWN_V1,
     STATISTICS_PUBLISHED_V1,
 )
 from shared.platform.dead_letter import PoisonMessage
@@ -83,7 +84,8 @@ def handover_sighting(
     ):
         raise PoisonMessage("the envelope's sender or destination contradicts the headers")
     # an acknowledgement goes back from the destination of the handover to its sender
-    sender, destination = (origin, addressee) if contract is HANDOVER_V1 else (addressee, origin)
+    acknowledgement = contract is HANDOVER_ACKNOWLEDGED_V1
+    sender, destination = (addressee, origin) if acknowledgement else (origin, addressee)
     return HandoverSighting(contract, handover_id, sender, destination, attributes.time.date())
 
 
@@ -130,8 +132,9 @@ def register_subscribers(
         **options(HANDOVER_V1.topic),
         title=f"{HANDOVER_V1.topic}:regional-reporting",
         description=(
-            f"CloudEvents {HANDOVER_V1.type} and {HANDOVER_ACKNOWLEDGED_V1.type}: only their "
-            "headers and key are read (countries, day, handover id); the body is never opened."
+            f"CloudEvents {HANDOVER_V1.type}, {HANDOVER_ACKNOWLEDGED_V1.type} and "
+            f"{HANDOVER_WITHDRAWN_V1.type}: only their headers and key are read (countries, "
+            "day, handover id); the body is never opened."
         ),
     )
     async def on_handover_record(message: KafkaMessage) -> None:
@@ -141,6 +144,8 @@ def register_subscribers(
 
         async def apply(session: AsyncSession) -> None:
             nonlocal changed
+            if sighting.contract is HANDOVER_WITHDRAWN_V1:
+                return  # the handover was sent and stays counted as sent; none is received
             changed = await projection.apply_handover(
                 session,
                 handover_id=sighting.handover_id,
