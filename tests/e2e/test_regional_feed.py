@@ -35,11 +35,14 @@ def _screened_cases(intake: str, token: str, timeout: float = 120) -> list[dict]
     headers = {"Authorization": f"Bearer {token}"}
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        page = httpx.get(f"{intake}/cases", params={"limit": 100}, headers=headers).json()
+        # a shared, busy machine: the instance is loaded by the simulation meanwhile
+        page = httpx.get(
+            f"{intake}/cases", params={"limit": 100}, headers=headers, timeout=30
+        ).json()
         screened = [c for c in page["items"] if c["status"] == "screened"]
         if len(screened) >= CASES:
             return [
-                httpx.get(f"{intake}/cases/{c['case_id']}", headers=headers).json()
+                httpx.get(f"{intake}/cases/{c['case_id']}", headers=headers, timeout=30).json()
                 for c in page["items"]
             ]
         time.sleep(1)
