@@ -184,24 +184,38 @@ async def apply_withdrawal(
     if case is None:  # pragma: no cover - the foreign key keeps it
         raise HandoverProblem(f"withdrawal for unknown case {handover.case_id}")
     handover.withdrawn_at = payload.withdrawn_at
-    case.status = CaseStatus.CLOSED
-    closed = CaseClosedV1(
-        case_id=case.id,
-        country=case.country,
-        outcome=CaseOutcome.HANDOVER_WITHDRAWN,
-        closed_at=now,
+    _close(
+        session,
+        case,
+        CaseOutcome.HANDOVER_WITHDRAWN,
+        payload.sender_country,
+        payload.handover_id,
+        now,
     )
+    return case
+
+
+def _close(
+    session: AsyncSession,
+    case: Case,
+    outcome: CaseOutcome,
+    by_country: str,
+    handover_id: UUID,
+    now: datetime,
+) -> None:
+    """Close the case by the other country's word, with its case-closed event."""
+    case.status = CaseStatus.CLOSED
+    closed = CaseClosedV1(case_id=case.id, country=case.country, outcome=outcome, closed_at=now)
     events.stage(session, CASE_CLOSED_V1, closed, case, now)
     audit.record(
         session,
-        system_actor(payload.sender_country),
+        system_actor(by_country),
         "case.close",
         case.id,
         now,
-        outcome=CaseOutcome.HANDOVER_WITHDRAWN.value,
-        handover_id=str(payload.handover_id),
+        outcome=outcome.value,
+        handover_id=str(handover_id),
     )
-    return case
 
 
 async def confirm_reception(
@@ -280,21 +294,12 @@ async def apply_acknowledgement(
     handover.received_by = payload.received_by
     handover.record_partition = position.partition
     handover.record_offset = position.offset
-    case.status = CaseStatus.CLOSED
-    closed = CaseClosedV1(
-        case_id=case.id,
-        country=case.country,
-        outcome=CaseOutcome.RETURNED_AND_RECEIVED,
-        closed_at=now,
-    )
-    events.stage(session, CASE_CLOSED_V1, closed, case, now)
-    audit.record(
+    _close(
         session,
-        system_actor(payload.sender_country),
-        "case.close",
-        case.id,
+        case,
+        CaseOutcome.RETURNED_AND_RECEIVED,
+        payload.sender_country,
+        payload.handover_id,
         now,
-        outcome=CaseOutcome.RETURNED_AND_RECEIVED.value,
-        handover_id=str(payload.handover_id),
     )
     return case
